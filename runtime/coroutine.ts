@@ -1,0 +1,20 @@
+/** A coroutine object: what calling a coroutine function returns (a native generator, or a compiled frame). */
+export type Coroutine<T = unknown> = Generator<unknown, T, unknown>;
+
+type GeneratorFunction = (...args: never[]) => Generator<unknown, unknown, unknown>;
+
+/**
+ * Marks a generator function as a coroutine for the tsyncio compiler. Uncompiled it changes nothing:
+ * the function stays a native generator that the runtime drives the same way. Usable as a wrapper
+ * (`coroutine(function* () {})`), a standard method decorator, or a legacy (experimentalDecorators)
+ * method decorator.
+ */
+export function coroutine<F extends GeneratorFunction>(fn: F): F;
+export function coroutine<F extends GeneratorFunction>(fn: F, context: ClassMethodDecoratorContext): F;
+export function coroutine<D extends PropertyDescriptor>(target: object, key: string | symbol, descriptor: D): D;
+export function coroutine(fnOrTarget: unknown, contextOrKey?: unknown, descriptor?: PropertyDescriptor): unknown {
+  if (descriptor !== undefined) return descriptor;
+  if (typeof fnOrTarget !== 'function') throw new TypeError('coroutine() expects a generator function');
+  void contextOrKey;
+  return fnOrTarget;
+}

@@ -1,0 +1,37 @@
+import type { Fiber } from './fiber.js';
+import { Frame } from './frame.js';
+import { Future } from './future.js';
+import { IteratorFrame, iteratorOf } from './iterator-frame.js';
+import { AWAITING, CALLING, NEXT, SUSPEND, type Suspend } from './protocol.js';
+import { SleepRequest } from './sleep.js';
+
+/**
+ * The general `yield* target` of a compiled frame (`caller`), for every target the inline hybrid call
+ * does not take: a frame when the call budget is spent, a Future or Task, a sleep request, any other
+ * iterable. Returns the value of the `yield*` expression, or SUSPEND after setting the fiber's
+ * registers (the caller then sets its resume label and returns SUSPEND).
+ */
+export function delegate(fiber: Fiber, caller: Frame, target: unknown): unknown | Suspend {
+  if (target instanceof Frame) {
+    target.caller = caller;
+    fiber.top = target;
+    fiber.signal = CALLING;
+    return SUSPEND;
+  }
+  if (target instanceof Future) {
+    // asyncio's Future.__await__ does not yield when the future is already done.
+    if (target.done()) return target.result();
+    return awaitOn(fiber, caller, target);
+  }
+  if (target instanceof SleepRequest) return awaitOn(fiber, caller, target);
+  const adapter = new IteratorFrame(iteratorOf(target));
+  adapter.caller = caller;
+  return adapter.step(fiber, NEXT, undefined);
+}
+
+function awaitOn(fiber: Fiber, caller: Frame, awaitable: unknown): Suspend {
+  fiber.top = caller;
+  fiber.signal = AWAITING;
+  fiber.yielded = awaitable;
+  return SUSPEND;
+}

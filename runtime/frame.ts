@@ -1,0 +1,89 @@
+import { drive, type Fiber } from './fiber.js';
+import { awaitableOutcome } from './awaitable.js';
+import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_INITIAL, type ResumeMode, type Signal, type Suspend } from './protocol.js';
+
+/**
+ * A resumable coroutine: the base of every compiled coroutine and of the runtime's hand-written ones.
+ * The contract is documented in protocol.ts. A frame is also a standard Generator: driven by plain
+ * `next`/`throw`/`return` it yields, returns and throws what the native generator would.
+ */
+export abstract class Frame<T = unknown> implements Generator<unknown, T, unknown> {
+  /** Resume label; 0 before the first step, -1 once finished. */
+  state: number = STATE_INITIAL;
+  /** The frame to resume when this one finishes; set by the caller at call time. */
+  caller: Frame | null = null;
+  /** The driver behind the Generator face, made on the first `next`. */
+  private standalone: StandaloneFiber | null = null;
+
+  /** Runs the body from `state` until it returns (the value), throws, or suspends (SUSPEND). */
+  abstract step(fiber: Fiber, mode: ResumeMode, value: unknown): T | Suspend;
+
+  next(...args: [] | [unknown]): IteratorResult<unknown, T> {
+    return this.generatorFace().resume(NEXT, args[0]) as IteratorResult<unknown, T>;
+  }
+
+  throw(error: unknown): IteratorResult<unknown, T> {
+    return this.generatorFace().resume(THROW, error) as IteratorResult<unknown, T>;
+  }
+
+  return(value: T): IteratorResult<unknown, T> {
+    return this.generatorFace().resume(RETURN, value) as IteratorResult<unknown, T>;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Generator';
+  }
+
+  private generatorFace(): StandaloneFiber {
+    return (this.standalone ??= new StandaloneFiber(this));
+  }
+}
+
+// Frames inherit from %IteratorPrototype%, as generator objects do (iterator helpers where the
+// engine has them, `instanceof Iterator`).
+const iteratorPrototype: object = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())));
+Object.setPrototypeOf(Frame.prototype, iteratorPrototype);
+
+/** Drives a frame chain for code that uses a frame as a plain Generator. */
+class StandaloneFiber implements Fiber {
+  top: Frame | null;
+  signal: Signal = YIELDED;
+  yielded: unknown = undefined;
+  budget = 0;
+  private running = false;
+
+  constructor(root: Frame) {
+    this.top = root;
+  }
+
+  resume(mode: ResumeMode, value: unknown): IteratorResult<unknown, unknown> {
+    if (this.running) throw new TypeError('Generator is already running');
+    if (this.top === null) {
+      if (mode === THROW) throw value;
+      return { value: mode === RETURN ? value : undefined, done: true };
+    }
+    if (this.signal === AWAITING && mode === NEXT) {
+      // `yield* future` resumes with the future's outcome, whatever `next` was given (Future.__iter__).
+      this.signal = YIELDED;
+      try {
+        value = awaitableOutcome(this.yielded);
+      } catch (error) {
+        mode = THROW;
+        value = error;
+      }
+    }
+    this.running = true;
+    let result: unknown;
+    try {
+      result = drive(this, mode, value);
+    } finally {
+      this.running = false;
+    }
+    if (result === SUSPEND) return { value: this.yielded, done: false };
+    return { value: result, done: true };
+  }
+}

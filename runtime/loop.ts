@@ -1,0 +1,418 @@
+import type { Coroutine } from './coroutine.js';
+import { RuntimeError } from './errors.js';
+import { Future } from './future.js';
+import { Handle, TimerHandle } from './handle.js';
+import { ReadyRing } from './ready-ring.js';
+import { reportToStderr } from './report.js';
+import { enterLoop, leaveLoop } from './running.js';
+import { Task, type TaskOptions } from './task.js';
+import { TimerHeap } from './timer-heap.js';
+import { unretrievedContext, untrackUnretrieved } from './unretrieved.js';
+
+/** What the exception handler is told (asyncio's context dict). */
+export interface ExceptionContext {
+  message: string;
+  exception?: unknown;
+  taskName?: string;
+}
+
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+
+export interface EventLoopOptions {
+  /**
+   * 'real' (default): time is `performance.now()`. 'virtual': time starts at 0 and jumps to the next
+   * deadline whenever nothing is ready, so timing code runs instantly and deterministically.
+   */
+  clock?: 'real' | 'virtual';
+}
+
+/** Ticks between checks of the slice's time budget when the loop runs inside Node's event loop. */
+const TICKS_PER_CHECK = 64;
+/** How long one slice may keep Node's event loop from its own I/O (ms). */
+const SLICE_MS = 8;
+
+/**
+ * asyncio's event loop. A FIFO ready queue of slot ids; a timer heap; each tick (`runOnce`) runs only
+ * what was ready when it began. Runs synchronously (`runUntilComplete`) or inside Node's event loop
+ * (`run`, in bounded slices with one host timer for the earliest deadline).
+ */
+export class EventLoop {
+  /** The task whose step is running, if any. */
+  currentTask: Task<unknown> | null = null;
+  readonly virtualClock: boolean;
+
+  private virtualNow = 0;
+  private readonly ready = new ReadyRing();
+  // Slot id -> what it runs; tasks keep their slot from creation to completion, handles while queued.
+  private readonly slots: (Task<unknown> | Handle | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly timers = new TimerHeap<TimerHandle | Task<unknown>>();
+  private running = false;
+  private closed = false;
+  private exceptionHandler: ExceptionHandler | null = null;
+  private readonly unretrieved = new Set<WeakRef<Future<unknown>>>();
+  // Host (Node) driving, for `run`.
+  private hostDriven = false;
+  private sliceScheduled = false;
+  private hostTimer: NodeJS.Timeout | null = null;
+  private hostTimerWhen = Infinity;
+  private stopRequested = false;
+  private onHostStopped: (() => void) | null = null;
+
+  constructor(options: EventLoopOptions = {}) {
+    this.virtualClock = options.clock === 'virtual';
+  }
+
+  /** The loop's clock, in milliseconds. */
+  time(): number {
+    return this.virtualClock ? this.virtualNow : performance.now();
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  callSoon<A extends unknown[]>(callback: (...args: A) => void, ...args: A): Handle {
+    this.checkOpen();
+    const handle = new Handle(callback as unknown as (...args: readonly unknown[]) => void, args, this);
+    handle.slot = this.takeSlot(handle);
+    this.pushReady(handle.slot);
+    return handle;
+  }
+
+  callLater<A extends unknown[]>(delayMs: number, callback: (...args: A) => void, ...args: A): TimerHandle {
+    return this.callAt(this.time() + delayMs, callback, ...args);
+  }
+
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => void, ...args: A): TimerHandle {
+    this.checkOpen();
+    const handle = new TimerHandle(callback as unknown as (...args: readonly unknown[]) => void, args, this);
+    handle.when = when;
+    this.timers.push(handle);
+    this.wakeHost();
+    return handle;
+  }
+
+  createFuture<T = unknown>(): Future<T> {
+    return new Future<T>(this);
+  }
+
+  createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
+    this.checkOpen();
+    const task = new Task<T>(coro, this, options);
+    task.slot = this.takeSlot(task as Task<unknown>);
+    this.pushReady(task.slot);
+    return task;
+  }
+
+  /** A Future for a coroutine (wrapped in a task), a Future, or a PromiseLike. */
+  ensureFuture<T>(awaitable: Coroutine<T> | Future<T> | PromiseLike<T>): Future<T> {
+    if (awaitable instanceof Future) return awaitable;
+    if (typeof (awaitable as Coroutine<T>).next === 'function') return this.createTask(awaitable as Coroutine<T>);
+    if (typeof (awaitable as PromiseLike<T>).then === 'function') return this.futureFromPromise(awaitable as PromiseLike<T>);
+    throw new TypeError('An asyncio.Future, a coroutine or an awaitable is required');
+  }
+
+  /** Every task of this loop that is not done. */
+  allTasks(): Task<unknown>[] {
+    const tasks: Task<unknown>[] = [];
+    for (const entry of this.slots) if (entry instanceof Task && !entry.done()) tasks.push(entry);
+    return tasks;
+  }
+
+  /**
+   * Runs the loop until `awaitable` is done and returns its result (or throws its exception),
+   * synchronously. Under the real clock it sleeps the thread until the next timer; anything waiting
+   * on the world outside the loop (a Promise, I/O) cannot finish here: use `await run(main)`.
+   */
+  runUntilComplete<T>(awaitable: Coroutine<T> | Future<T>): T {
+    this.checkOpen();
+    if (this.running) throw new RuntimeError('This event loop is already running');
+    const future = this.ensureFuture(awaitable);
+    this.enter();
+    try {
+      while (!future.done()) {
+        if (this.ready.size === 0) {
+          const next = this.timers.peek();
+          if (next === undefined) {
+            const name = future instanceof Task ? `task ${future.getName()}` : 'the future';
+            throw new RuntimeError(
+              `runUntilComplete: ${name} is waiting on something outside the event loop (a Promise, I/O, ` +
+                'or a future nothing in the loop completes); use `await run(main)` to wait for the outside world',
+            );
+          }
+          this.advanceTo(next.when);
+        }
+        this.runOnce();
+      }
+    } finally {
+      this.leave();
+    }
+    return future.result();
+  }
+
+  /** One iteration (asyncio's _run_once): move due timers to the ready queue, run what was ready. */
+  runOnce(): void {
+    const timers = this.timers;
+    if (timers.size > 0) {
+      const now = this.time();
+      let next = timers.peek();
+      while (next !== undefined && next.when <= now) {
+        timers.pop();
+        if (next instanceof Task) next.wakeFromSleep();
+        else if (!next.cancelled()) {
+          next.slot = this.takeSlot(next);
+          this.pushReady(next.slot);
+        }
+        next = timers.peek();
+      }
+    }
+    const ready = this.ready;
+    const slots = this.slots;
+    for (let count = ready.size; count > 0; count--) {
+      const id = ready.shift();
+      const entry = slots[id] as Task<unknown> | Handle;
+      if (entry instanceof Task) {
+        entry.fire();
+      } else {
+        this.releaseSlot(id);
+        entry.slot = -1;
+        entry.fire();
+      }
+    }
+  }
+
+  /** Stops a `run` after the current tick (asyncio's loop.stop). */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Closes the loop: reports tasks still pending ("destroyed but pending") and exceptions nobody
+   * retrieved, then drops all scheduled work.
+   */
+  close(): void {
+    if (this.running) throw new RuntimeError('Cannot close a running event loop');
+    if (this.closed) return;
+    this.closed = true;
+    this.stopHost();
+    for (const task of this.allTasks()) {
+      this.callExceptionHandler({ message: `Task was destroyed but it is pending! (task ${task.getName()})`, taskName: task.getName() });
+    }
+    for (const ref of [...this.unretrieved]) {
+      const future = ref.deref();
+      if (future === undefined || !future.logUnretrieved) continue;
+      const context = unretrievedContext(future);
+      future.logUnretrieved = false;
+      untrackUnretrieved(future);
+      this.callExceptionHandler(context);
+    }
+    this.unretrieved.clear();
+    this.slots.length = 0;
+    this.freeSlots.length = 0;
+  }
+
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    this.exceptionHandler = handler;
+  }
+
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.exceptionHandler;
+  }
+
+  /** Reports an error nobody else will see: to the handler if one is set, else to stderr. */
+  callExceptionHandler(context: ExceptionContext): void {
+    try {
+      if (this.exceptionHandler !== null) this.exceptionHandler(this, context);
+      else this.defaultExceptionHandler(context);
+    } catch (error) {
+      reportToStderr({ message: 'Unhandled error in exception handler', exception: error });
+    }
+  }
+
+  defaultExceptionHandler(context: ExceptionContext): void {
+    reportToStderr(context);
+  }
+
+  /** @internal Queues a task's next step. */
+  scheduleTask(task: Task<unknown>): void {
+    this.pushReady(task.slot);
+  }
+
+  /** @internal Puts a sleeping task's embedded timer node in the heap. */
+  scheduleSleep(task: Task<unknown>, ms: number): void {
+    task.when = this.time() + ms;
+    this.timers.push(task);
+    this.wakeHost();
+  }
+
+  /** @internal */
+  cancelSleep(task: Task<unknown>): void {
+    this.timers.remove(task);
+  }
+
+  /** @internal A task finished: its slot is free again. */
+  releaseTask(task: Task<unknown>): void {
+    if (task.slot < 0) return;
+    this.releaseSlot(task.slot);
+    task.slot = -1;
+  }
+
+  /** @internal */
+  cancelHandle(handle: Handle): void {
+    // A queued handle is skipped when its turn comes; a timer leaves the heap at once.
+    if (handle instanceof TimerHandle) this.timers.remove(handle);
+  }
+
+  /** @internal A Future completed by a Promise's settlement (the interop path). */
+  futureFromPromise<T>(promise: PromiseLike<T>): Future<T> {
+    const future = new Future<T>(this);
+    promise.then(
+      (value) => {
+        if (!future.done()) future.resolveWith(value);
+      },
+      (error: unknown) => {
+        if (!future.done()) future.failWith(error);
+      },
+    );
+    return future;
+  }
+
+  /** @internal */
+  rememberUnretrieved(ref: WeakRef<Future<unknown>>): void {
+    this.unretrieved.add(ref);
+  }
+
+  /** @internal */
+  forgetUnretrieved(ref: WeakRef<Future<unknown>>): void {
+    this.unretrieved.delete(ref);
+  }
+
+  /**
+   * @internal Runs the loop inside Node's event loop until `stop()`: bounded slices on setImmediate,
+   * one host timer for the earliest deadline, and a new slice whenever work arrives from outside.
+   */
+  startHost(onStopped: () => void): void {
+    this.checkOpen();
+    if (this.running) throw new RuntimeError('This event loop is already running');
+    this.onHostStopped = onStopped;
+    this.hostDriven = true;
+    this.stopRequested = false;
+    this.scheduleSlice();
+  }
+
+  /** @internal */
+  stopHost(): void {
+    this.hostDriven = false;
+    if (this.hostTimer !== null) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+    this.hostTimerWhen = Infinity;
+  }
+
+  private readonly runSlice = (): void => {
+    this.sliceScheduled = false;
+    if (!this.hostDriven || this.closed) return;
+    if (this.hostTimer !== null) {
+      clearTimeout(this.hostTimer);
+      this.hostTimer = null;
+      this.hostTimerWhen = Infinity;
+    }
+    this.enter();
+    try {
+      const sliceEnd = performance.now() + SLICE_MS;
+      for (let ticks = 1; !this.stopRequested; ticks++) {
+        if (this.ready.size === 0) {
+          const next = this.timers.peek();
+          if (next === undefined) break;
+          if (next.when > this.time()) {
+            if (!this.virtualClock) {
+              this.armHostTimer(next.when);
+              break;
+            }
+            this.virtualNow = next.when;
+          }
+        }
+        this.runOnce();
+        if (ticks % TICKS_PER_CHECK === 0 && performance.now() >= sliceEnd) {
+          this.scheduleSlice();
+          break;
+        }
+      }
+    } finally {
+      this.leave();
+    }
+    if (this.stopRequested) {
+      this.stopRequested = false;
+      this.stopHost();
+      const onStopped = this.onHostStopped;
+      this.onHostStopped = null;
+      onStopped?.();
+    }
+  };
+
+  private armHostTimer(when: number): void {
+    if (this.hostTimer !== null && this.hostTimerWhen <= when) return;
+    if (this.hostTimer !== null) clearTimeout(this.hostTimer);
+    this.hostTimerWhen = when;
+    this.hostTimer = setTimeout(this.runSlice, Math.max(0, Math.ceil(when - this.time())));
+  }
+
+  private scheduleSlice(): void {
+    if (this.sliceScheduled) return;
+    this.sliceScheduled = true;
+    setImmediate(this.runSlice);
+  }
+
+  /** Work arrived while the loop is idle inside Node's event loop: run a slice soon. */
+  private wakeHost(): void {
+    if (this.hostDriven && !this.running) this.scheduleSlice();
+  }
+
+  private pushReady(id: number): void {
+    this.ready.push(id);
+    if (!this.running && this.hostDriven) this.scheduleSlice();
+  }
+
+  private takeSlot(entry: Task<unknown> | Handle): number {
+    const id = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.slots.length;
+    this.slots[id] = entry;
+    return id;
+  }
+
+  private releaseSlot(id: number): void {
+    this.slots[id] = undefined;
+    this.freeSlots.push(id);
+  }
+
+  private advanceTo(when: number): void {
+    const now = this.time();
+    if (when <= now) return;
+    if (this.virtualClock) this.virtualNow = when;
+    else sleepThread(when - now);
+  }
+
+  private enter(): void {
+    enterLoop(this);
+    this.running = true;
+  }
+
+  private leave(): void {
+    this.running = false;
+    leaveLoop();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new RuntimeError('Event loop is closed');
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the thread for `ms` (runUntilComplete under the real clock has nothing else to do). */
+function sleepThread(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, Math.ceil(ms));
+}

@@ -1,0 +1,79 @@
+/**
+ * The frame protocol: the contract between the event loop and compiled coroutines.
+ *
+ * A compiled coroutine is an object of a class extending `Frame` (see frame.ts). The transformer emits
+ * one such class per coroutine; the runtime's own leaf operations (`sleep`, adapters over native
+ * generators) are hand-written frames. Everything a compiled coroutine can do is expressed through
+ * one method and a few registers on the fiber that drives it:
+ *
+ *     frame.step(fiber, mode, value): T | SUSPEND
+ *
+ * `mode` says how the frame is resumed at its current suspension point (`frame.state`):
+ *   NEXT   — the suspension expression evaluates to `value` (`gen.next(value)`);
+ *   THROW  — `value` is thrown at the suspension point (`gen.throw(value)`);
+ *   RETURN — a return completion with `value` starts there (`gen.return(value)`): `finally` blocks run.
+ * A frame that has not started (state 0) and is resumed with THROW or RETURN finishes at once without
+ * running its body, exactly as a generator does; the first NEXT's value is ignored.
+ *
+ * `step` runs the body until the coroutine
+ *   - returns: `step` returns the value (anything but SUSPEND);
+ *   - throws: `step` throws (the frame is finished; the fiber resumes the caller with THROW);
+ *   - suspends: `step` returns SUSPEND after setting `frame.state` to the resume label and telling the
+ *     fiber why, through its registers:
+ *       fiber.top     = the frame to resume next (the frame that suspended, normally `this`);
+ *       fiber.signal  = YIELDED  — a bare `yield v`; fiber.yielded = v. Under a task: `undefined`
+ *                                  gives up one turn, a Future or PromiseLike is waited for, anything
+ *                                  else is thrown back as a TypeError (asyncio's "bad yield");
+ *                       AWAITING — `yield* awaitable` (a Future, Task or sleep request);
+ *                                  fiber.yielded = the awaitable. The resume value is its outcome.
+ *                       CALLING  — fiber.top is a child frame that must start now (see below).
+ *
+ * Calls between coroutines (`yield* child`) use the hybrid call of DESIGN.md §4. The caller sets
+ * `child.caller = this` and steps the child synchronously, in the same JavaScript call:
+ *
+ *     const child = sub(x);                         // a Frame
+ *     if (child instanceof Frame && fiber.budget-- > 0) {
+ *       child.caller = this;
+ *       const r = child.step(fiber, NEXT, undefined);
+ *       if (r === SUSPEND) { this.state = K; return SUSPEND; }   // fiber.top is already the child
+ *       sent = r;                                     // returned without suspending: no fiber work
+ *     } else {
+ *       const r = delegate(fiber, this, child);      // futures, sleep, native generators, iterables
+ *       if (r === SUSPEND) { this.state = K; return SUSPEND; }
+ *       sent = r;
+ *     }
+ *
+ * When a child suspends, every frame between it and the fiber's top returns SUSPEND in turn; the
+ * chain stays linked through `caller`, and from then on the fiber resumes `fiber.top` directly, so a
+ * resume costs the same at any depth. When the top frame returns, the fiber resumes its caller with
+ * NEXT and the value (RETURN and the value if the finishing step was itself a RETURN — the spec's
+ * `yield*` forwarding of `return()`); when it throws, the caller is resumed with THROW.
+ *
+ * `fiber.budget` bounds the depth of synchronous calls: the fiber refills it before each step, and a
+ * call made with no budget left goes through `delegate`, which suspends with CALLING instead of
+ * recursing, so a chain 100,000 deep never overflows the JavaScript stack. This changes no order of
+ * events: the fiber starts the child at once, without going through the ready queue.
+ */
+
+/** How a frame is resumed. */
+export type ResumeMode = 0 | 1 | 2;
+export const NEXT = 0;
+export const THROW = 1;
+export const RETURN = 2;
+
+/** Returned by `Frame.step` when the coroutine suspended instead of finishing. */
+export const SUSPEND: unique symbol = Symbol('tsyncio.suspend');
+export type Suspend = typeof SUSPEND;
+
+/** Why the top frame suspended (the fiber's `signal` register). */
+export type Signal = 0 | 1 | 2;
+export const YIELDED = 0;
+export const AWAITING = 1;
+export const CALLING = 2;
+
+/** Synchronous calls allowed per step before a call goes through the fiber instead of the JS stack. */
+export const CALL_BUDGET = 512;
+
+/** Frame states with a meaning of their own; labels chosen by the transformer are positive. */
+export const STATE_INITIAL = 0;
+export const STATE_DONE = -1;

@@ -1,0 +1,9 @@
+import type { ExceptionContext } from './loop.js';
+
+/** The default exception handler: the message, the task's name and the error's stack on stderr. */
+export function reportToStderr(context: ExceptionContext): void {
+  const lines = [context.message];
+  const error = context.exception;
+  if (error !== undefined) lines.push(error instanceof Error && error.stack !== undefined ? error.stack : String(error));
+  process.stderr.write(`${lines.join('\n')}\n`);
+}

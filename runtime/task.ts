@@ -1,0 +1,262 @@
+import type { Coroutine } from './coroutine.js';
+import { CancelledError, RuntimeError } from './errors.js';
+import { drive, type Fiber } from './fiber.js';
+import { Frame } from './frame.js';
+import { Future, type FutureWaiter } from './future.js';
+import { IteratorFrame } from './iterator-frame.js';
+import type { EventLoop } from './loop.js';
+import { NEXT, SUSPEND, THROW, YIELDED, type ResumeMode, type Signal } from './protocol.js';
+import { SleepRequest } from './sleep.js';
+import type { TimerNode } from './timer-heap.js';
+
+let taskCounter = 0;
+
+export interface TaskOptions {
+  name?: string;
+}
+
+/**
+ * asyncio.Task: runs a coroutine — a compiled frame or a native generator, through the same code —
+ * on the loop. A Task is a Future of the coroutine's result and the fiber that drives its frame chain.
+ */
+export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter, TimerNode {
+  // Fiber registers (protocol.ts).
+  /** @internal */ top: Frame | null;
+  /** @internal */ signal: Signal = YIELDED;
+  /** @internal */ yielded: unknown = undefined;
+  /** @internal */ budget = 0;
+
+  /** @internal Slot id in the loop (the ready ring holds ids); -1 once done. */
+  slot = -1;
+  // How the next step resumes the coroutine, unless it waited on a future.
+  private resumeMode: ResumeMode = NEXT;
+  private resumeValue: unknown = undefined;
+  /** @internal The future this task waits on (asyncio's _fut_waiter). */
+  waitingOn: Future<unknown> | null = null;
+  // The embedded timer node: a task sleeps at most once at a time.
+  /** @internal */ when = 0;
+  /** @internal */ seq = 0;
+  /** @internal */ heapIndex = -1;
+  private sleepValue: unknown = undefined;
+
+  private mustCancel = false;
+  private pendingCancelMessage: string | undefined = undefined;
+  private cancelRequests = 0;
+  private name: string;
+  private readonly coro: Coroutine<T>;
+  private readonly loop: EventLoop;
+
+  /** @internal Use `loop.createTask` or `createTask`. */
+  constructor(coro: Coroutine<T>, loop: EventLoop, options?: TaskOptions) {
+    super(loop);
+    if (!isCoroutine(coro)) throw new TypeError(`a coroutine was expected, got ${String(coro)}`);
+    this.loop = loop;
+    this.coro = coro;
+    this.top = coro instanceof Frame ? coro : new IteratorFrame(coro);
+    this.name = options?.name ?? `Task-${++taskCounter}`;
+  }
+
+  getName(): string {
+    return this.name;
+  }
+
+  setName(name: string): void {
+    this.name = String(name);
+  }
+
+  /** The coroutine object this task runs. */
+  getCoro(): Coroutine<T> {
+    return this.coro;
+  }
+
+  /** How many cancellation requests are pending (asyncio's Task.cancelling). */
+  cancelling(): number {
+    return this.cancelRequests;
+  }
+
+  /** Withdraws one cancellation request; returns the number left (asyncio's Task.uncancel). */
+  uncancel(): number {
+    if (this.cancelRequests > 0) {
+      this.cancelRequests--;
+      if (this.cancelRequests === 0) this.mustCancel = false;
+    }
+    return this.cancelRequests;
+  }
+
+  /**
+   * Requests cancellation: CancelledError is thrown into the coroutine at its suspension point (a
+   * future it waits on is cancelled). False if the task is already done.
+   */
+  override cancel(message?: string): boolean {
+    this.markRetrieved();
+    if (this.done()) return false;
+    this.cancelRequests++;
+    if (this.waitingOn !== null && this.waitingOn.cancel(message)) return true;
+    if (this.heapIndex >= 0) {
+      // Sleeping: asyncio cancels the sleep's future; the task wakes with CancelledError.
+      this.loop.cancelSleep(this);
+      this.resumeMode = THROW;
+      this.resumeValue = new CancelledError(message);
+      this.loop.scheduleTask(this);
+      return true;
+    }
+    this.mustCancel = true;
+    this.pendingCancelMessage = message;
+    return true;
+  }
+
+  override setResult(): never {
+    throw new RuntimeError('Task does not support setResult()');
+  }
+
+  override setException(): never {
+    throw new RuntimeError('Task does not support setException()');
+  }
+
+  override get [Symbol.toStringTag](): string {
+    return 'Task';
+  }
+
+  /** @internal A future this task waited on is done: run the task on a later turn. */
+  futureDone(): void {
+    this.loop.scheduleTask(this);
+  }
+
+  /** @internal The loop's timer heap says the sleep is over. */
+  wakeFromSleep(): void {
+    this.resumeMode = NEXT;
+    this.resumeValue = this.sleepValue;
+    this.sleepValue = undefined;
+    this.loop.scheduleTask(this);
+  }
+
+  /** @internal One step: resume the coroutine, run it to its next suspension, act on what it yielded. */
+  fire(): void {
+    let mode = this.resumeMode;
+    let value = this.resumeValue;
+    this.resumeMode = NEXT;
+    this.resumeValue = undefined;
+    const waited = this.waitingOn;
+    if (waited !== null) {
+      this.waitingOn = null;
+      if (waited.cancelled()) {
+        mode = THROW;
+        value = waited.makeCancelledError();
+      } else {
+        try {
+          value = waited.result();
+          mode = NEXT;
+        } catch (error) {
+          mode = THROW;
+          value = error;
+        }
+      }
+    }
+    if (this.mustCancel) {
+      this.mustCancel = false;
+      mode = THROW;
+      value = new CancelledError(this.pendingCancelMessage);
+    }
+    const loop = this.loop;
+    loop.currentTask = this;
+    let result: unknown;
+    try {
+      result = drive(this, mode, value);
+    } catch (error) {
+      loop.currentTask = null;
+      this.finishWithError(error);
+      return;
+    }
+    loop.currentTask = null;
+    if (result !== SUSPEND) {
+      this.finishWithResult(result as T);
+      return;
+    }
+    this.suspendOn(this.yielded);
+  }
+
+  private finishWithResult(value: T): void {
+    this.loop.releaseTask(this);
+    if (this.mustCancel) {
+      // Cancelled after its last suspension: it still ends cancelled (asyncio).
+      this.mustCancel = false;
+      this.cancelWith(this.pendingCancelMessage, null);
+    } else {
+      this.resolveWith(value);
+    }
+  }
+
+  private finishWithError(error: unknown): void {
+    this.loop.releaseTask(this);
+    if (error instanceof CancelledError) this.cancelWith(error.message === '' ? undefined : error.message, error);
+    else this.failWith(error);
+  }
+
+  /** Acts on what the coroutine yielded (DESIGN.md §2). */
+  private suspendOn(yielded: unknown): void {
+    this.yielded = undefined;
+    if (yielded === undefined || yielded === null) {
+      this.loop.scheduleTask(this);
+    } else if (yielded instanceof Future) {
+      this.waitOn(yielded);
+    } else if (yielded instanceof SleepRequest) {
+      this.sleep(yielded.ms, yielded.value);
+    } else if (isThenable(yielded)) {
+      this.waitOn(this.loop.futureFromPromise(yielded));
+    } else {
+      const hint = isCoroutine(yielded) ? ' (yield was used instead of yield* with a coroutine)' : '';
+      this.resumeWithError(new TypeError(`Task got bad yield: ${String(yielded)}${hint}`));
+    }
+  }
+
+  private waitOn(future: Future<unknown>): void {
+    if ((future as Future<unknown>) === (this as Future<unknown>)) {
+      this.resumeWithError(new RuntimeError(`Task cannot await on itself: ${this.name}`));
+      return;
+    }
+    const futureLoop = future.getLoop();
+    if (futureLoop !== null && futureLoop !== this.loop) {
+      this.resumeWithError(new RuntimeError(`Task ${this.name} got a Future attached to a different loop`));
+      return;
+    }
+    this.waitingOn = future;
+    future.addListener(this);
+    if (this.mustCancel && future.cancel(this.pendingCancelMessage)) this.mustCancel = false;
+  }
+
+  private sleep(ms: number, value: unknown): void {
+    if (!(ms > 0)) {
+      this.resumeValue = value;
+      this.loop.scheduleTask(this);
+      return;
+    }
+    if (this.mustCancel) {
+      this.mustCancel = false;
+      this.resumeWithError(new CancelledError(this.pendingCancelMessage));
+      return;
+    }
+    this.sleepValue = value;
+    this.loop.scheduleSleep(this, ms);
+  }
+
+  private resumeWithError(error: unknown): void {
+    this.resumeMode = THROW;
+    this.resumeValue = error;
+    this.loop.scheduleTask(this);
+  }
+}
+
+/** A coroutine object: a compiled frame or any generator-like iterator. */
+export function isCoroutine(value: unknown): value is Coroutine<unknown> {
+  return (
+    value instanceof Frame ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { next?: unknown }).next === 'function' &&
+      typeof (value as { throw?: unknown }).throw === 'function')
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
