@@ -271,14 +271,19 @@ export class EventLoop {
   /** @internal A Future completed by a Promise's settlement (the interop path). */
   futureFromPromise<T>(promise: PromiseLike<T>): Future<T> {
     const future = new Future<T>(this);
-    promise.then(
-      (value) => {
-        if (!future.done()) future.resolveWith(value);
-      },
-      (error: unknown) => {
-        if (!future.done()) future.failWith(error);
-      },
-    );
+    try {
+      promise.then(
+        (value) => {
+          if (!future.done()) future.resolveWith(value);
+        },
+        (error: unknown) => {
+          if (!future.done()) future.failWith(error);
+        },
+      );
+    } catch (error) {
+      // A foreign thenable whose `then` throws fails the wait instead of the loop.
+      future.failWith(error);
+    }
     return future;
   }
 
