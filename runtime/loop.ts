@@ -148,8 +148,12 @@ export class EventLoop {
           this.advanceTo(next.when);
         }
         this.runOnce();
+        if (this.stopRequested && !future.done()) {
+          throw new RuntimeError('Event loop stopped before Future completed.');
+        }
       }
     } finally {
+      this.stopRequested = false;
       this.leave();
     }
     return future.result();
@@ -186,7 +190,10 @@ export class EventLoop {
     }
   }
 
-  /** Stops a `run` after the current tick (asyncio's loop.stop). */
+  /**
+   * Stops the loop after the current tick (asyncio's loop.stop): a `run` ends; a `runUntilComplete`
+   * whose future is not done yet throws RuntimeError('Event loop stopped before Future completed.').
+   */
   stop(): void {
     this.stopRequested = true;
   }
