@@ -1,4 +1,4 @@
-import { CancelledError, InvalidStateError } from './errors.js';
+import { CancelledError, InvalidStateError, RuntimeError } from './errors.js';
 import type { EventLoop } from './loop.js';
 import { runningLoopOrNull } from './running.js';
 import { trackUnretrieved, untrackUnretrieved } from './unretrieved.js';
@@ -12,6 +12,9 @@ export interface FutureWaiter {
 
 // Stored without T so that Future<T> stays assignable to Future<unknown>.
 type Listener = ((future: Future<never>) => void) | FutureWaiter;
+
+/** @internal What resuming `yield* future` by hand before the future is done throws (asyncio's words). */
+export const AWAIT_NOT_USED = "await wasn't used with future";
 
 const PENDING = 0;
 const RESOLVED = 1;
@@ -129,9 +132,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return removed;
   }
 
-  /** Future.__iter__: `const v = yield* future` waits for it unless it is already done. */
+  /**
+   * Future.__iter__: `const v = yield* future` waits for it unless it is already done. Resumed while
+   * the future is still pending (driven by hand, not by a task), it throws RuntimeError as asyncio does.
+   */
   *[Symbol.iterator](): Generator<Future<T>, T, unknown> {
-    if (!this.done()) yield this;
+    if (!this.done()) {
+      yield this;
+      if (!this.done()) throw new RuntimeError(AWAIT_NOT_USED);
+    }
     return this.result();
   }
 
