@@ -20,3 +20,13 @@ export class InvalidStateError extends Error {
 export class RuntimeError extends Error {
   override name = 'RuntimeError';
 }
+
+/** An argument or a call has the right type but an unacceptable value (Python's ValueError). */
+export class ValueError extends Error {
+  override name = 'ValueError';
+}
+
+/** A Barrier was reset or aborted while a task waited on it, or waited on once broken (asyncio.BrokenBarrierError). */
+export class BrokenBarrierError extends Error {
+  override name = 'BrokenBarrierError';
+}
