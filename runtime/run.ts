@@ -1,5 +1,5 @@
 import type { Coroutine } from './coroutine.js';
-import { CancelledError } from './errors.js';
+import { CancelledError, RuntimeError } from './errors.js';
 import type { Future } from './future.js';
 import { EventLoop, type EventLoopOptions } from './loop.js';
 import { getRunningLoop } from './running.js';
@@ -22,12 +22,22 @@ export function run<T>(main: Coroutine<T>, options: RunOptions = {}): Promise<T>
   return new Promise<T>((resolve, reject) => {
     const mainTask = loop.createTask(main);
     const finish = (): void => {
-      loop.close();
-      try {
-        resolve(mainTask.result());
-      } catch (error) {
-        reject(error);
+      // Main's outcome is read before the loop closes, so that its exception counts as retrieved (as
+      // asyncio's run_until_complete returns it) and close() does not report it as never retrieved.
+      let settle: () => void;
+      if (!mainTask.done()) {
+        const stopped = new RuntimeError('Event loop stopped before Future completed.');
+        settle = () => reject(stopped);
+      } else {
+        try {
+          const value = mainTask.result();
+          settle = () => resolve(value);
+        } catch (error) {
+          settle = () => reject(error);
+        }
       }
+      loop.close();
+      settle();
     };
     mainTask.addDoneCallback(() => shutDown(loop));
     loop.startHost(finish);
