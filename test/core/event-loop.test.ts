@@ -5,6 +5,7 @@ import { EventLoop } from '../../runtime/loop.js';
 import { getRunningLoop, runningLoopOrNull } from '../../runtime/running.js';
 import { sleep } from '../../runtime/sleep.js';
 import { Future } from '../../runtime/future.js';
+import { run } from '../../runtime/run.js';
 
 function virtualLoop(): EventLoop {
   return new EventLoop({ clock: 'virtual' });
@@ -197,6 +198,33 @@ function runUntilIdle(loop: EventLoop): void {
   loop.runUntilComplete(idle);
 }
 
+describe('EventLoop ready queue growth', () => {
+  it('keeps FIFO order when the ring grows while wrapped around', () => {
+    const loop = virtualLoop();
+    const order: number[] = [];
+    // Move the ring's head away from 0 first, so the growth has to unwrap it.
+    for (let index = 0; index < 700; index++) loop.callSoon(() => {});
+    loop.runOnce();
+    let expectedCount = 0;
+    function* task(id: number): Coroutine<void> {
+      order.push(id);
+      yield;
+      order.push(id + 100_000);
+    }
+    for (let index = 0; index < 3000; index++) {
+      if (index % 3 === 0) loop.createTask(task(index));
+      else loop.callSoon((id: number) => order.push(id), index);
+      expectedCount++;
+    }
+    loop.runOnce();
+    expect(order).toEqual(Array.from({ length: expectedCount }, (_, index) => index));
+    order.length = 0;
+    loop.runOnce();
+    expect(order).toEqual(Array.from({ length: 1000 }, (_, index) => index * 3 + 100_000));
+    loop.close();
+  });
+});
+
 describe('EventLoop real clock', () => {
   it('runUntilComplete sleeps the thread until the deadline', () => {
     const loop = new EventLoop();
@@ -213,6 +241,24 @@ describe('EventLoop real clock', () => {
     expect(wall).toBeGreaterThanOrEqual(29);
     expect(wall).toBeLessThan(2000);
     loop.close();
+  });
+
+  it('run() under the real clock waits on a host timer for the deadline', async () => {
+    function* main(): Coroutine<number[]> {
+      const loop = getRunningLoop();
+      const start = loop.time();
+      yield* sleep(30);
+      const afterSleep = loop.time() - start;
+      yield* sleep(0);
+      return [afterSleep, loop.time() - start];
+    }
+    const wallStart = performance.now();
+    const [afterSleep, afterTurn] = await run(main());
+    const wall = performance.now() - wallStart;
+    expect(afterSleep).toBeGreaterThanOrEqual(30);
+    expect(afterTurn).toBeGreaterThanOrEqual(afterSleep as number);
+    expect(wall).toBeGreaterThanOrEqual(29);
+    expect(wall).toBeLessThan(2000);
   });
 
   it('time() follows performance.now() and timers fire in deadline order', () => {

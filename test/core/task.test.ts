@@ -168,6 +168,45 @@ describe('Task steps', () => {
     expect(loop.runUntilComplete(task)).toBe('RuntimeError: Task cannot await on itself: selfish');
   });
 
+  it('waiting on a future of another loop throws RuntimeError into the coroutine', () => {
+    const loop = virtualLoop();
+    const foreign = virtualLoop().createFuture<number>();
+    function* main(): Coroutine<string> {
+      try {
+        yield* foreign;
+        return 'waited';
+      } catch (error) {
+        return describeError(error);
+      }
+    }
+    expect(loop.runUntilComplete(loop.createTask(main(), { name: 'm' }))).toBe('RuntimeError: Task m got a Future attached to a different loop');
+  });
+
+  it('sleep(ms, value) evaluates to value; sleep(0) is one turn, ordered like a bare yield', () => {
+    const loop = virtualLoop();
+    const trace: string[] = [];
+    function* sleeper(): Coroutine<void> {
+      trace.push(`s ${yield* sleep(0, 'zero')} ${loop.time()}`);
+      trace.push(`s ${yield* sleep(-5, 'negative')} ${loop.time()}`);
+      trace.push(`s ${yield* sleep(8, 'eight')} ${loop.time()}`);
+    }
+    function* yielder(): Coroutine<void> {
+      for (let turn = 0; turn < 3; turn++) {
+        trace.push(`y ${turn}`);
+        yield;
+      }
+    }
+    function* main(): Coroutine<void> {
+      const a = loop.createTask(sleeper());
+      const b = loop.createTask(yielder());
+      yield* a;
+      yield* b;
+    }
+    loop.runUntilComplete(main());
+    expect(trace).toEqual(['y 0', 's zero 0', 'y 1', 's negative 0', 'y 2', 's eight 8']);
+    expect(() => sleep(Number.NaN)).toThrow(TypeError);
+  });
+
   it('Task.setResult and Task.setException throw RuntimeError', () => {
     const loop = virtualLoop();
     function* main(): Coroutine<number> {
