@@ -1,6 +1,6 @@
 import { drive, type Fiber } from './fiber.js';
 import { awaitableOutcome } from './awaitable.js';
-import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_INITIAL, type ResumeMode, type Signal, type Suspend } from './protocol.js';
+import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_DONE, STATE_INITIAL, type ResumeMode, type Signal, type Suspend } from './protocol.js';
 
 /**
  * A resumable coroutine: the base of every compiled coroutine and of the runtime's hand-written ones.
@@ -17,6 +17,23 @@ export abstract class Frame<T = unknown> implements Generator<unknown, T, unknow
 
   /** Runs the body from `state` until it returns (the value), throws, or suspends (SUSPEND). */
   abstract step(fiber: Fiber, mode: ResumeMode, value: unknown): T | Suspend;
+
+  /**
+   * For emitted code: ends the coroutine with the completion `(mode, value)` without running any more
+   * of its body, and returns what `step` must return. THROW throws `value`; RETURN returns `value`;
+   * NEXT returns undefined. One call covers three cases of protocol.ts:
+   *   - state 0 resumed with THROW or RETURN (a generator never started runs nothing):
+   *         case 0: if (mode !== NEXT) return this.exitWith(mode, value);
+   *   - a resume label outside every try region resumed with THROW or RETURN:
+   *         case 4: if (mode !== NEXT) return this.exitWith(mode, value);
+   *   - any resume of a finished frame (`next` gives undefined, `throw` rethrows, `return(v)` gives v):
+   *         default: return this.exitWith(mode, value);
+   */
+  protected exitWith(mode: ResumeMode, value: unknown): T {
+    this.state = STATE_DONE;
+    if (mode === THROW) throw value;
+    return (mode === RETURN ? value : undefined) as T;
+  }
 
   next(...args: [] | [unknown]): IteratorResult<unknown, T> {
     return this.generatorFace().resume(NEXT, args[0]) as IteratorResult<unknown, T>;

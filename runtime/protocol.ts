@@ -28,20 +28,24 @@
  *                                  fiber.yielded = the awaitable. The resume value is its outcome.
  *                       CALLING  — fiber.top is a child frame that must start now (see below).
  *
- * Calls between coroutines (`yield* child`) use the hybrid call of DESIGN.md §4. The caller sets
- * `child.caller = this` and steps the child synchronously, in the same JavaScript call:
+ * Calls between coroutines (`yield* child`) use the hybrid call of DESIGN.md §4. The caller steps the
+ * child synchronously, in the same JavaScript call, and links it (`child.caller = this`) only if it
+ * suspended:
  *
- *     const child = sub(x);                         // a Frame
+ *     const child = sub(x);                         // a Frame (or anything else `yield*` accepts)
+ *     let r;
  *     if (child instanceof Frame && fiber.budget-- > 0) {
- *       child.caller = this;
- *       const r = child.step(fiber, NEXT, undefined);
- *       if (r === SUSPEND) { this.state = K; return SUSPEND; }   // fiber.top is already the child
- *       sent = r;                                     // returned without suspending: no fiber work
+ *       r = child.step(fiber, NEXT, undefined);
+ *       if (r === SUSPEND) { child.caller = this; this.state = K; return SUSPEND; }  // fiber.top is set
  *     } else {
- *       const r = delegate(fiber, this, child);      // futures, sleep, native generators, iterables
+ *       r = delegate(fiber, this, child);            // futures, sleep, native generators, iterables
  *       if (r === SUSPEND) { this.state = K; return SUSPEND; }
- *       sent = r;
  *     }
+ *     mode = NEXT; value = r;                        // fall through into label K: no fiber work
+ *
+ * Linking only on suspension (changed from linking before the step): a child that returns or throws at
+ * once never carries a stale `caller`, which a later resume of it (its own `next()`, a task made of
+ * it) would otherwise step as if it were still waiting; and the fast path makes one store fewer.
  *
  * When a child suspends, every frame between it and the fiber's top returns SUSPEND in turn; the
  * chain stays linked through `caller`, and from then on the fiber resumes `fiber.top` directly, so a
@@ -49,10 +53,31 @@
  * NEXT and the value (RETURN and the value if the finishing step was itself a RETURN — the spec's
  * `yield*` forwarding of `return()`); when it throws, the caller is resumed with THROW.
  *
+ * Emitted code (the hand-written frames in test/frames/hand-frames.ts are the reference):
+ *   - `step` is `for (;;) switch (this.state)`; a jump is `this.state = L; continue`. A jump never
+ *     targets a resume label: a resume label is entered from the fiber (mode and value as given) or by
+ *     falling through from its own suspension site when the call did not suspend (`mode = NEXT`).
+ *   - Each resume label first handles `mode !== NEXT`. Outside every try region, and in state 0, and
+ *     for a finished frame (`default:`), that is `return this.exitWith(mode, value)` (frame.ts). Inside
+ *     a try region, THROW is `throw value` (caught by the region table) and RETURN runs the `return
+ *     value` statement it stands for (through the enclosing `finally` blocks).
+ *   - try/catch/finally: the `switch` sits in a JS `try`; its `catch` is the region table, a `switch`
+ *     on `this.state` (the state the throw came from) that jumps to the catch or finally label, else
+ *     sets STATE_DONE and rethrows. So entering a region assigns `this.state`, never falls into it.
+ *     A completion crossing a `finally` waits in two frame fields, its kind a ResumeMode (NEXT: carry
+ *     on after the statement; THROW; RETURN) and its value; the end of the `finally` resumes it
+ *     (`exitWith(kind, value)` when no outer region applies). An abrupt completion inside `finally`
+ *     replaces the pending one, as in JavaScript.
+ *   - A bare `yield v`: `fiber.top = this; fiber.signal = YIELDED; fiber.yielded = v; this.state = K;
+ *     return SUSPEND`. `yield* future` / `yield* sleep(..)`: `delegate` (no hybrid check needed).
+ *
  * `fiber.budget` bounds the depth of synchronous calls: the fiber refills it before each step, and a
  * call made with no budget left goes through `delegate`, which suspends with CALLING instead of
  * recursing, so a chain 100,000 deep never overflows the JavaScript stack. This changes no order of
- * events: the fiber starts the child at once, without going through the ready queue.
+ * events: the fiber starts the child at once, without going through the ready queue. The budget
+ * counts calls, not depth, so a step making many calls in a row sends one in CALL_BUDGET through the
+ * fiber; that unwinds the JS stack (the fiber then refills the budget) and costs one more step of
+ * each frame on the stack, nothing else.
  */
 
 /** How a frame is resumed. */
