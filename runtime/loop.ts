@@ -1,5 +1,5 @@
 import type { Coroutine } from './coroutine.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError, ValueError } from './errors.js';
 import { Future } from './future.js';
 import { Handle, TimerHandle } from './handle.js';
 import { ReadyRing } from './ready-ring.js';
@@ -68,8 +68,9 @@ export class EventLoop {
     return this.virtualClock ? this.virtualNow : performance.now();
   }
 
+  /** True while the loop runs: inside `runUntilComplete`, and for the whole of a `run` (between its slices too). */
   isRunning(): boolean {
-    return this.running;
+    return this.running || this.hostDriven;
   }
 
   isClosed(): boolean {
@@ -78,6 +79,7 @@ export class EventLoop {
 
   callSoon<A extends unknown[]>(callback: (...args: A) => void, ...args: A): Handle {
     this.checkOpen();
+    checkCallable(callback);
     const handle = new Handle(callback as unknown as (...args: readonly unknown[]) => void, args, this);
     handle.slot = this.takeSlot(handle);
     this.pushReady(handle.slot);
@@ -90,6 +92,7 @@ export class EventLoop {
 
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => void, ...args: A): TimerHandle {
     this.checkOpen();
+    checkCallable(callback);
     const handle = new TimerHandle(callback as unknown as (...args: readonly unknown[]) => void, args, this);
     handle.when = when;
     this.timers.push(handle);
@@ -111,7 +114,13 @@ export class EventLoop {
 
   /** A Future for a coroutine (wrapped in a task), a Future, or a PromiseLike. */
   ensureFuture<T>(awaitable: Coroutine<T> | Future<T> | PromiseLike<T>): Future<T> {
-    if (awaitable instanceof Future) return awaitable;
+    if (awaitable instanceof Future) {
+      const futureLoop = awaitable.getLoop();
+      if (futureLoop !== null && futureLoop !== this) {
+        throw new ValueError('The future belongs to a different loop than the one specified as the loop argument');
+      }
+      return awaitable;
+    }
     if (typeof (awaitable as Coroutine<T>).next === 'function') return this.createTask(awaitable as Coroutine<T>);
     if (typeof (awaitable as PromiseLike<T>).then === 'function') return this.futureFromPromise(awaitable as PromiseLike<T>);
     throw new TypeError('An asyncio.Future, a coroutine or an awaitable is required');
@@ -131,7 +140,7 @@ export class EventLoop {
    */
   runUntilComplete<T>(awaitable: Coroutine<T> | Future<T>): T {
     this.checkOpen();
-    if (this.running) throw new RuntimeError('This event loop is already running');
+    if (this.isRunning()) throw new RuntimeError('This event loop is already running');
     const future = this.ensureFuture(awaitable);
     this.enter();
     try {
@@ -310,7 +319,7 @@ export class EventLoop {
    */
   startHost(onStopped: () => void): void {
     this.checkOpen();
-    if (this.running) throw new RuntimeError('This event loop is already running');
+    if (this.isRunning()) throw new RuntimeError('This event loop is already running');
     this.onHostStopped = onStopped;
     this.hostDriven = true;
     this.stopRequested = false;
@@ -420,6 +429,10 @@ export class EventLoop {
   private checkOpen(): void {
     if (this.closed) throw new RuntimeError('Event loop is closed');
   }
+}
+
+function checkCallable(callback: unknown): void {
+  if (typeof callback !== 'function') throw new TypeError(`a callable object was expected, got ${String(callback)}`);
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
