@@ -382,6 +382,71 @@ describe('EventLoop.runUntilComplete', () => {
   });
 });
 
+describe('EventLoop argument checks (asyncio base_events)', () => {
+  it('callSoon/callLater/callAt refuse a non-function at once', () => {
+    const loop = virtualLoop();
+    const notCallable = 'not a function' as unknown as () => void;
+    expect(() => loop.callSoon(notCallable)).toThrow(TypeError);
+    expect(() => loop.callLater(1, notCallable)).toThrow(TypeError);
+    expect(() => loop.callAt(1, notCallable)).toThrow(TypeError);
+    const done = loop.createFuture<void>();
+    loop.callSoon(() => done.setResult());
+    loop.runUntilComplete(done);
+    loop.close();
+  });
+
+  it('negative delays are deadlines in the past: earliest first', () => {
+    const loop = virtualLoop();
+    const order: number[] = [];
+    loop.callLater(-1, (id: number) => order.push(id), 1);
+    loop.callLater(-2, (id: number) => order.push(id), 2);
+    loop.callLater(0, (id: number) => order.push(id), 3);
+    runUntilIdle(loop);
+    expect(order).toEqual([2, 1, 3]);
+    loop.close();
+  });
+
+  it('runUntilComplete refuses what is not awaitable (TypeError) and a future of another loop (ValueError)', () => {
+    const loop = virtualLoop();
+    const other = virtualLoop();
+    expect(() => loop.runUntilComplete('blah' as unknown as Future<void>)).toThrow(TypeError);
+    const foreign = other.createFuture<number>();
+    let caught: unknown;
+    try {
+      loop.runUntilComplete(foreign);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).name).toBe('ValueError');
+    expect((caught as Error).message).toMatch(/different loop/);
+    expect(loop.isRunning()).toBe(false);
+    loop.close();
+    other.close();
+  });
+
+  it('runUntilComplete while run() drives the loop throws: the loop is running between slices too', async () => {
+    const trace: string[] = [];
+    function* inner(): Coroutine<number> {
+      return 1;
+    }
+    function* main(): Coroutine<string[]> {
+      const loop = getRunningLoop();
+      // A Promise continuation runs outside the loop's slices, while run() is still in charge.
+      yield Promise.resolve().then(() => {
+        trace.push(`isRunning ${loop.isRunning()}`);
+        try {
+          loop.runUntilComplete(inner());
+          trace.push('nested run succeeded');
+        } catch (error) {
+          trace.push(`${(error as Error).name}: ${(error as Error).message}`);
+        }
+      });
+      return trace;
+    }
+    expect(await run(main(), { clock: 'virtual' })).toEqual(['isRunning true', 'RuntimeError: This event loop is already running']);
+  });
+});
+
 describe('EventLoop lifecycle', () => {
   it('a closed loop refuses new work', () => {
     const loop = virtualLoop();

@@ -292,6 +292,24 @@ describe('Future.__iter__ driven by hand', () => {
     expect(iterator.next()).toEqual({ value: undefined, done: true });
   });
 
+  it('yield* future twice inside a generator driven by hand: the second, done, does not yield', () => {
+    const future = virtualLoop().createFuture<number>();
+    function* fixture(): Generator<unknown, void, unknown> {
+      yield 'A';
+      const first = yield* future;
+      yield ['B', first];
+      const second = yield* future;
+      yield ['C', second];
+    }
+    const generator = fixture();
+    expect(generator.next().value).toBe('A');
+    expect(generator.next().value).toBe(future);
+    future.setResult(42);
+    expect(generator.next().value).toEqual(['B', 42]);
+    expect(generator.next().value).toEqual(['C', 42]);
+    expect(generator.next().done).toBe(true);
+  });
+
   it('returns at once when the future is already done', () => {
     const future = virtualLoop().createFuture<number>();
     future.setResult(3);
