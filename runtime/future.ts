@@ -153,8 +153,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
         if (this.futureState === RESOLVED) resolve(this.resultValue as T);
         else reject(this.futureState === CANCELLED ? this.makeCancelledError() : this.exception());
       };
+      // Told at completion, not through the loop: the Promise defers the reaction anyway, and it must
+      // settle even if nothing runs the loop afterwards (runUntilComplete returned, the loop closed).
       if (this.done()) settle();
-      else this.addListener(settle);
+      else this.addListener({ futureDone: settle });
     }).then(onfulfilled, onrejected);
   }
 
