@@ -373,6 +373,26 @@ describe('Future from async code', () => {
     ]);
   });
 
+  it('await of a future completed in the last tick of runUntilComplete settles without running the loop again', async () => {
+    const loop = virtualLoop();
+    function* child(fail: boolean): Coroutine<string> {
+      yield* sleep(3);
+      if (fail) throw new Error('child failed');
+      return 'child value';
+    }
+    const good = loop.createTask(child(false));
+    const bad = loop.createTask(child(true));
+    const goodOutcome = good.then((value) => `resolved ${value}`);
+    const badOutcome = bad.then(undefined, (error: unknown) => `rejected ${(error as Error).message}`);
+    // Both finish in the same tick, the last one run: nothing runs the loop afterwards.
+    expect(loop.runUntilComplete(good)).toBe('child value');
+    expect(bad.done()).toBe(true);
+    loop.close();
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('never settled'), 200));
+    expect(await Promise.race([goodOutcome, timeout])).toBe('resolved child value');
+    expect(await Promise.race([badOutcome, timeout])).toBe('rejected child failed');
+  });
+
   it('then() on an already-done future settles too, and chains like a Promise', async () => {
     const loop = virtualLoop();
     const future = loop.createFuture<number>();
