@@ -8,6 +8,11 @@ import type { Task, TaskOptions } from './task.js';
 export interface RunOptions extends EventLoopOptions {
   /** Report exceptions here instead of stderr. */
   exceptionHandler?: Parameters<EventLoop['setExceptionHandler']>[0];
+  /**
+   * Like asyncio.run: the first Ctrl-C (SIGINT) cancels the main task, the second ends the process.
+   * Default true; only installed when nothing else listens for SIGINT.
+   */
+  handleSigint?: boolean;
 }
 
 /**
@@ -21,7 +26,9 @@ export function run<T>(main: Coroutine<T>, options: RunOptions = {}): Promise<T>
   if (options.exceptionHandler !== undefined) loop.setExceptionHandler(options.exceptionHandler);
   return new Promise<T>((resolve, reject) => {
     const mainTask = loop.createTask(main);
+    const stopHandlingSigint = options.handleSigint === false ? noop : cancelOnSigint(mainTask);
     const finish = (): void => {
+      stopHandlingSigint();
       // Main's outcome is read before the loop closes, so that its exception counts as retrieved (as
       // asyncio's run_until_complete returns it) and close() does not report it as never retrieved.
       let settle: () => void;
@@ -42,6 +49,19 @@ export function run<T>(main: Coroutine<T>, options: RunOptions = {}): Promise<T>
     mainTask.addDoneCallback(() => shutDown(loop));
     loop.startHost(finish);
   });
+}
+
+const noop = (): void => {};
+
+/** Cancels `mainTask` on the first SIGINT; a second one gets Node's default (exit). Returns the uninstaller. */
+function cancelOnSigint(mainTask: Task<unknown>): () => void {
+  if (process.listenerCount('SIGINT') > 0) return noop;
+  const onSigint = (): void => {
+    process.removeListener('SIGINT', onSigint);
+    mainTask.cancel('interrupted by SIGINT');
+  };
+  process.on('SIGINT', onSigint);
+  return () => process.removeListener('SIGINT', onSigint);
 }
 
 /** Cancels what is left, waits for it, reports what failed, then stops the loop (asyncio's _cancel_all_tasks). */
