@@ -6,7 +6,24 @@ export { Task, type TaskOptions } from './task.js';
 export { Handle, TimerHandle } from './handle.js';
 export { sleep, SleepRequest } from './sleep.js';
 export { coroutine, type Coroutine } from './coroutine.js';
-export { CancelledError, TimeoutError, InvalidStateError, RuntimeError } from './errors.js';
+export { type Awaitable, type AwaitedResult } from './awaited.js';
+export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, ValueError, BrokenBarrierError } from './errors.js';
+// Combinators (asyncio's tasks.py, timeouts.py).
+export { gather, gatherWith, GatheringFuture, type GatherOptions, type GatherResults, type GatherOutcomes } from './gather.js';
+export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type WaitOptions } from './wait.js';
+export { waitFor } from './wait-for.js';
+export { timeout, timeoutAt, Timeout } from './timeout.js';
+export { shield } from './shield.js';
+export { asCompleted, type AsCompletedOptions } from './as-completed.js';
+// Queues and synchronization primitives (asyncio's queues.py, locks.py).
+export { Queue, QueueEmpty, QueueFull, QueueShutDown } from './queue.js';
+export { PriorityQueue, naturalOrder, type Compare } from './priority-queue.js';
+export { LifoQueue } from './lifo-queue.js';
+export { Lock } from './lock.js';
+export { Event } from './event.js';
+export { Condition } from './condition.js';
+export { Semaphore, BoundedSemaphore } from './semaphore.js';
+export { Barrier } from './barrier.js';
 // The frame protocol, for compiled coroutines and hand-written frames (see protocol.ts).
 export { Frame } from './frame.js';
 export { type Fiber } from './fiber.js';
