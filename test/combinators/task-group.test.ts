@@ -5,6 +5,7 @@ import { ExceptionGroup } from '../../runtime/exception-group.js';
 import { sleep } from '../../runtime/sleep.js';
 import type { Task } from '../../runtime/task.js';
 import { TaskGroup, taskGroup } from '../../runtime/task-group.js';
+import { timeout } from '../../runtime/timeout.js';
 import { describeError, virtualLoop } from './helpers.js';
 
 function errorsOf(error: unknown): string[] {
@@ -428,6 +429,61 @@ describe('taskGroup', () => {
     }
     loop.runUntilComplete(main());
     expect(trace).toEqual(['5 body CancelledError', '5 group Error: manual child']);
+  });
+});
+
+describe('taskGroup with timeout', () => {
+  it('a timeout around a group cancels the body and the tasks, then becomes TimeoutError', () => {
+    const { loop, trace, log } = virtualLoop();
+    function* child(name: string): Coroutine<void> {
+      try {
+        yield* sleep(1000);
+      } finally {
+        yield* sleep(2);
+        log(`${name} stopped`);
+      }
+    }
+    function* main(): Coroutine<void> {
+      try {
+        yield* timeout(20, function* () {
+          yield* taskGroup(function* (tg) {
+            tg.createTask(child('a'));
+            tg.createTask(child('b'));
+          });
+        });
+      } catch (error) {
+        log(`caught ${describeError(error)} cancelling=${(loop.currentTask as Task<unknown>).cancelling()}`);
+      }
+    }
+    loop.runUntilComplete(main());
+    expect(trace).toEqual(['22 a stopped', '22 b stopped', '22 caught TimeoutError cancelling=0']);
+  });
+
+  it('a task failing inside a timed out group: the ExceptionGroup wins over the TimeoutError', () => {
+    const { loop, trace, log } = virtualLoop();
+    function* failsOnCancel(): Coroutine<void> {
+      try {
+        yield* sleep(1000);
+      } finally {
+        throw new Error('failed while stopping');
+      }
+    }
+    function* main(): Coroutine<void> {
+      try {
+        yield* timeout(20, function* () {
+          yield* taskGroup(function* (tg) {
+            tg.createTask(failsOnCancel());
+            yield* sleep(1000);
+          });
+        });
+      } catch (error) {
+        log(`caught ${errorsOf(error).join(', ')} cancelling=${(loop.currentTask as Task<unknown>).cancelling()}`);
+      }
+      yield* sleep(1);
+      log('not cancelled afterwards');
+    }
+    loop.runUntilComplete(main());
+    expect(trace).toEqual(['20 caught Error: failed while stopping cancelling=0', '21 not cancelled afterwards']);
   });
 });
 
