@@ -15,6 +15,8 @@ export { waitFor } from './wait-for.js';
 export { timeout, timeoutAt, Timeout } from './timeout.js';
 export { shield } from './shield.js';
 export { asCompleted, type AsCompletedOptions } from './as-completed.js';
+export { taskGroup, TaskGroup } from './task-group.js';
+export { ExceptionGroup } from './exception-group.js';
 // Queues and synchronization primitives (asyncio's queues.py, locks.py).
 export { Queue, QueueEmpty, QueueFull, QueueShutDown } from './queue.js';
 export { PriorityQueue, naturalOrder, type Compare } from './priority-queue.js';
