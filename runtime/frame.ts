@@ -10,10 +10,16 @@ import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_DONE, STATE_INIT
 export abstract class Frame<T = unknown> implements Generator<unknown, T, unknown> {
   /** Resume label; 0 before the first step, -1 once finished. */
   state: number = STATE_INITIAL;
-  /** The frame to resume when this one finishes; set by the caller at call time. */
+  /** The frame to resume when this one finishes; set by the caller when the call suspends. */
   caller: Frame | null = null;
-  /** The driver behind the Generator face, made on the first `next`. */
-  private standalone: StandaloneFiber | null = null;
+  /**
+   * True for every frame, from Frame.prototype: the hybrid call's test (`child?.isTsyncioFrame ===
+   * true`). Unlike `instanceof Frame`, a property test lets V8 scalar-replace a child frame that
+   * returns without suspending (protocol.ts, "Allocation").
+   */
+  declare readonly isTsyncioFrame: true;
+  /** The driver behind the Generator face, made on the first `next` (absent until then). */
+  private standalone?: StandaloneFiber;
 
   /** Runs the body from `state` until it returns (the value), throws, or suspends (SUSPEND). */
   abstract step(fiber: Fiber, mode: ResumeMode, value: unknown): T | Suspend;
@@ -29,7 +35,7 @@ export abstract class Frame<T = unknown> implements Generator<unknown, T, unknow
    *   - any resume of a finished frame (`next` gives undefined, `throw` rethrows, `return(v)` gives v):
    *         default: return this.exitWith(mode, value);
    */
-  protected exitWith(mode: ResumeMode, value: unknown): T {
+  exitWith(mode: ResumeMode, value: unknown): T {
     this.state = STATE_DONE;
     if (mode === THROW) throw value;
     return (mode === RETURN ? value : undefined) as T;
@@ -64,6 +70,36 @@ export abstract class Frame<T = unknown> implements Generator<unknown, T, unknow
 // engine has them, `instanceof Iterator`).
 const iteratorPrototype: object = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())));
 Object.setPrototypeOf(Frame.prototype, iteratorPrototype);
+Object.defineProperty(Frame.prototype, 'isTsyncioFrame', { value: true });
+
+/**
+ * For emitted code: the hybrid call's test, `yield* child` takes the inline path iff `isFrame(child)`.
+ * A property test rather than `instanceof Frame`, which would stop V8 from scalar-replacing a child
+ * frame that returns without suspending. Emitted JavaScript may inline it as
+ * `child?.isTsyncioFrame === true`.
+ */
+export function isFrame(value: unknown): value is Frame {
+  return (value as Frame | null | undefined)?.isTsyncioFrame === true;
+}
+
+/**
+ * For emitted code: makes `frameClass` a frame class without `extends Frame`, by putting
+ * Frame.prototype under its prototype (so `instanceof Frame`, the Generator face and `exitWith` all
+ * hold). Emitted frame classes are "flat" — no `super()` call, and they initialise Frame's fields
+ * themselves (`state = 0; caller = null;`) — because V8 (Node 20) never
+ * scalar-replaces an object built through a `super()` call, so a child frame of a call that returns
+ * without suspending would otherwise be a heap allocation per call (protocol.ts, "Allocation").
+ * In TypeScript, an interface merged with the class gives it Frame's type:
+ *
+ *     class Add$Frame { state = 0; caller: Frame | null = null; constructor(x) {..} step(..) {..} }
+ *     interface Add$Frame extends Frame<number> {}
+ *     linkFrameClass(Add$Frame);
+ *
+ * Classes that do extend Frame work the same, only without that optimisation.
+ */
+export function linkFrameClass(frameClass: abstract new (...args: never[]) => object): void {
+  Object.setPrototypeOf(frameClass.prototype, Frame.prototype);
+}
 
 /** Drives a frame chain for code that uses a frame as a plain Generator. */
 class StandaloneFiber implements Fiber {

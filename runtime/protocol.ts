@@ -34,7 +34,7 @@
  *
  *     const child = sub(x);                         // a Frame (or anything else `yield*` accepts)
  *     let r;
- *     if (child instanceof Frame && fiber.budget-- > 0) {
+ *     if (isFrame(child) && fiber.budget-- > 0) {     // frame.ts; inline: child?.isTsyncioFrame === true
  *       r = child.step(fiber, NEXT, undefined);
  *       if (r === SUSPEND) { child.caller = this; this.state = K; return SUSPEND; }  // fiber.top is set
  *     } else {
@@ -70,6 +70,18 @@
  *     replaces the pending one, as in JavaScript.
  *   - A bare `yield v`: `fiber.top = this; fiber.signal = YIELDED; fiber.yielded = v; this.state = K;
  *     return SUSPEND`. `yield* future` / `yield* sleep(..)`: `delegate` (no hybrid check needed).
+ *
+ * Allocation. A loop step of a bare yield or of a resume deep in a chain allocates nothing. A call
+ * that returns without suspending allocates nothing either, but only if V8 can scalar-replace the
+ * child frame after inlining its `step` into the caller's, and V8 in Node 20 refuses that (measured,
+ * test/frames/allocation.test.ts) when
+ *   - the frame is built through a `super()` call (any derived class constructor, even the default);
+ *   - the caller tests it with `instanceof` (hence `isFrame`, a property read from Frame.prototype);
+ *   - the child's path reads an imported binding (its TDZ check can throw with the frame live).
+ * So emitted frame classes are flat, linked under Frame.prototype by `linkFrameClass` (frame.ts),
+ * initialise `state = 0; caller = null;` themselves, and write the protocol constants as literals
+ * with the name in a comment (`mode !== 0`, `this.state = -1`). A child whose suspension path runs
+ * at all is allocated on every call (V8 has no partial escape analysis); that is expected.
  *
  * `fiber.budget` bounds the depth of synchronous calls: the fiber refills it before each step, and a
  * call made with no budget left goes through `delegate`, which suspends with CALLING instead of
