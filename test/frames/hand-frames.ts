@@ -12,10 +12,14 @@
  *   - each resume label first handles THROW/RETURN: outside every try region through `exitWith`,
  *     inside one by `throw value` (THROW) or by running the `return` statement it stands for (RETURN);
  *   - with try regions, the `switch` sits in a JS `try`; its `catch` is the region table, keyed by the
- *     state, so entering a region assigns `this.state` (never a fall-through from outside it).
+ *     state, so entering a region assigns `this.state` (never a fall-through from outside it);
+ *   - classes are flat (no `extends Frame`, no `super()`), initialise `state` and `caller` first, and
+ *     are put under Frame.prototype by `linkFrameClass`; `yield*` tests `isFrame(child)`. Emitted
+ *     JavaScript also writes the protocol constants as literals (`mode !== 0`, with the name in a comment), as
+ *     bench/frames.ts does; here they keep their names for reading. (Why: protocol.ts, "Allocation".)
  */
 import type { Fiber } from '../../runtime/fiber.js';
-import { Frame } from '../../runtime/frame.js';
+import { isFrame, linkFrameClass, type Frame } from '../../runtime/frame.js';
 import { delegate } from '../../runtime/delegate.js';
 import type { Future } from '../../runtime/future.js';
 import { sleep } from '../../runtime/sleep.js';
@@ -164,7 +168,9 @@ export const natives: Coroutines = {
 /** Counts `step` calls per frame class, to prove what a resume touches (not a part of emitted code). */
 export const stepCounts = { chain: 0 };
 
-class Ticker$Frame extends Frame<number> {
+class Ticker$Frame {
+  state = 0;
+  caller: Frame | null = null;
   private i = 0;
   constructor(
     private readonly trace: string[],
@@ -172,7 +178,6 @@ class Ticker$Frame extends Frame<number> {
     private readonly count: number,
     private readonly yieldValues: boolean,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
@@ -207,13 +212,16 @@ class Ticker$Frame extends Frame<number> {
     }
   }
 }
+interface Ticker$Frame extends Frame<number> {}
+linkFrameClass(Ticker$Frame);
 
-class AddOne$Frame extends Frame<number> {
+class AddOne$Frame {
+  state = 0;
+  caller: Frame | null = null;
   constructor(
     private readonly trace: string[],
     private readonly x: number,
   ) {
-    super();
   }
 
   // No suspension point: the whole body is state 0.
@@ -224,13 +232,16 @@ class AddOne$Frame extends Frame<number> {
     return this.x + 1;
   }
 }
+interface AddOne$Frame extends Frame<number> {}
+linkFrameClass(AddOne$Frame);
 
-class PauseThenAdd$Frame extends Frame<number> {
+class PauseThenAdd$Frame {
+  state = 0;
+  caller: Frame | null = null;
   constructor(
     private readonly trace: string[],
     private readonly x: number,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
@@ -255,13 +266,16 @@ class PauseThenAdd$Frame extends Frame<number> {
     }
   }
 }
+interface PauseThenAdd$Frame extends Frame<number> {}
+linkFrameClass(PauseThenAdd$Frame);
 
-class Failing$Frame extends Frame<never> {
+class Failing$Frame {
+  state = 0;
+  caller: Frame | null = null;
   constructor(
     private readonly trace: string[],
     private readonly pauseFirst: boolean,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): never | Suspend {
@@ -286,15 +300,18 @@ class Failing$Frame extends Frame<never> {
     }
   }
 }
+interface Failing$Frame extends Frame<never> {}
+linkFrameClass(Failing$Frame);
 
-class Calls$Frame extends Frame<number> {
+class Calls$Frame {
+  state = 0;
+  caller: Frame | null = null;
   private total = 0;
   private i = 0;
   constructor(
     private readonly trace: string[],
     private readonly rounds: number,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
@@ -314,7 +331,7 @@ class Calls$Frame extends Frame<number> {
             // total = yield* addOne(trace, total) — the hybrid call.
             const child = frames.addOne(this.trace, this.total);
             let result: unknown;
-            if (child instanceof Frame && fiber.budget-- > 0) {
+            if (isFrame(child) && fiber.budget-- > 0) {
               result = child.step(fiber, NEXT, undefined);
               if (result === SUSPEND) {
                 child.caller = this;
@@ -338,7 +355,7 @@ class Calls$Frame extends Frame<number> {
             // total = yield* pauseThenAdd(trace, total)
             const child = frames.pauseThenAdd(this.trace, this.total);
             let result: unknown;
-            if (child instanceof Frame && fiber.budget-- > 0) {
+            if (isFrame(child) && fiber.budget-- > 0) {
               result = child.step(fiber, NEXT, undefined);
               if (result === SUSPEND) {
                 child.caller = this;
@@ -366,7 +383,7 @@ class Calls$Frame extends Frame<number> {
             // try { yield* failing(trace, i % 2 === 1) }
             const child = frames.failing(this.trace, this.i % 2 === 1);
             let result: unknown;
-            if (child instanceof Frame && fiber.budget-- > 0) {
+            if (isFrame(child) && fiber.budget-- > 0) {
               result = child.step(fiber, NEXT, undefined);
               if (result === SUSPEND) {
                 child.caller = this;
@@ -419,13 +436,16 @@ class Calls$Frame extends Frame<number> {
     }
   }
 }
+interface Calls$Frame extends Frame<number> {}
+linkFrameClass(Calls$Frame);
 
-class AwaitFuture$Frame extends Frame<string> {
+class AwaitFuture$Frame {
+  state = 0;
+  caller: Frame | null = null;
   constructor(
     private readonly trace: string[],
     private readonly future: Future<string>,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): string | Suspend {
@@ -455,8 +475,12 @@ class AwaitFuture$Frame extends Frame<string> {
     }
   }
 }
+interface AwaitFuture$Frame extends Frame<string> {}
+linkFrameClass(AwaitFuture$Frame);
 
-class Sleeper$Frame extends Frame<string> {
+class Sleeper$Frame {
+  state = 0;
+  caller: Frame | null = null;
   private first: string | undefined = undefined;
   constructor(
     private readonly trace: string[],
@@ -464,7 +488,6 @@ class Sleeper$Frame extends Frame<string> {
     private readonly ms: number,
     private readonly value: string,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): string | Suspend {
@@ -506,6 +529,8 @@ class Sleeper$Frame extends Frame<string> {
     }
   }
 }
+interface Sleeper$Frame extends Frame<string> {}
+linkFrameClass(Sleeper$Frame);
 
 /**
  * try/catch/finally. Labels: 1–3 the try block, 4–5 the catch block, 6–7 the finally block, 8 after.
@@ -513,7 +538,9 @@ class Sleeper$Frame extends Frame<string> {
  * ResumeMode: NEXT for "carry on after the statement", THROW, RETURN); the end of `finally` resumes it.
  * An abrupt completion inside `finally` (a throw, or THROW/RETURN at its yield) replaces it, as in JS.
  */
-class Guarded$Frame extends Frame<string> {
+class Guarded$Frame {
+  state = 0;
+  caller: Frame | null = null;
   private value: string | undefined = undefined;
   private caught: unknown = undefined;
   private completion: ResumeMode = NEXT;
@@ -523,7 +550,6 @@ class Guarded$Frame extends Frame<string> {
     private readonly future: Future<string>,
     private readonly yieldLabels: boolean,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): string | Suspend {
@@ -654,14 +680,17 @@ class Guarded$Frame extends Frame<string> {
     }
   }
 }
+interface Guarded$Frame extends Frame<string> {}
+linkFrameClass(Guarded$Frame);
 
-class Chain$Frame extends Frame<number> {
+class Chain$Frame {
+  state = 0;
+  caller: Frame | null = null;
   private i = 0;
   constructor(
     private readonly depth: number,
     private readonly leafYields: number,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
@@ -678,7 +707,7 @@ class Chain$Frame extends Frame<number> {
           // const below = yield* chain(depth - 1, leafYields)
           const child = frames.chain(this.depth - 1, this.leafYields);
           let result: unknown;
-          if (child instanceof Frame && fiber.budget-- > 0) {
+          if (isFrame(child) && fiber.budget-- > 0) {
             result = child.step(fiber, NEXT, undefined);
             if (result === SUSPEND) {
               child.caller = this;
@@ -722,13 +751,16 @@ class Chain$Frame extends Frame<number> {
     }
   }
 }
+interface Chain$Frame extends Frame<number> {}
+linkFrameClass(Chain$Frame);
 
-class Delegator$Frame extends Frame<unknown> {
+class Delegator$Frame {
+  state = 0;
+  caller: Frame | null = null;
   constructor(
     private readonly trace: string[],
     private readonly target: unknown,
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
@@ -739,7 +771,7 @@ class Delegator$Frame extends Frame<unknown> {
         // `yield* <any expression>`: the hybrid call if it is a frame, `delegate` for the rest.
         const child = this.target;
         let result: unknown;
-        if (child instanceof Frame && fiber.budget-- > 0) {
+        if (isFrame(child) && fiber.budget-- > 0) {
           result = child.step(fiber, NEXT, undefined);
           if (result === SUSPEND) {
             child.caller = this;
@@ -767,13 +799,16 @@ class Delegator$Frame extends Frame<unknown> {
     }
   }
 }
+interface Delegator$Frame extends Frame<unknown> {}
+linkFrameClass(Delegator$Frame);
 
-class Reentrant$Frame extends Frame<unknown> {
+class Reentrant$Frame {
+  state = 0;
+  caller: Frame | null = null;
   constructor(
     private readonly trace: string[],
     private readonly self: { generator: Generator<unknown, unknown, unknown> | null },
   ) {
-    super();
   }
 
   step(fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
@@ -819,6 +854,8 @@ class Reentrant$Frame extends Frame<unknown> {
     }
   }
 }
+interface Reentrant$Frame extends Frame<unknown> {}
+linkFrameClass(Reentrant$Frame);
 
 export const frames: Coroutines = {
   ticker: (trace, name, count, yieldValues) => new Ticker$Frame(trace, name, count, yieldValues),
