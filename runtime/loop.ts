@@ -320,6 +320,7 @@ export class EventLoop {
   startHost(onStopped: () => void): void {
     this.checkOpen();
     if (this.isRunning()) throw new RuntimeError('This event loop is already running');
+    enterLoop(this);
     this.onHostStopped = onStopped;
     this.hostDriven = true;
     this.stopRequested = false;
@@ -328,6 +329,7 @@ export class EventLoop {
 
   /** @internal */
   stopHost(): void {
+    if (this.hostDriven) leaveLoop(this);
     this.hostDriven = false;
     if (this.hostTimer !== null) clearTimeout(this.hostTimer);
     this.hostTimer = null;
@@ -423,7 +425,7 @@ export class EventLoop {
 
   private leave(): void {
     this.running = false;
-    leaveLoop();
+    if (!this.hostDriven) leaveLoop(this);
   }
 
   private checkOpen(): void {

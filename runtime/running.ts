@@ -14,7 +14,10 @@ export function getRunningLoop(): EventLoop {
   return running;
 }
 
-/** @internal Marks `loop` as running for the duration of a slice; returns the loop it replaced. */
+/**
+ * @internal Marks `loop` as running: for one `runUntilComplete`, or for the whole of a `run` — its
+ * slices and the Promise continuations between them, as all code under asyncio.run sees its loop.
+ */
 export function enterLoop(loop: EventLoop): void {
   if (running !== null && running !== loop) {
     throw new RuntimeError('Cannot run the event loop while another loop is running');
@@ -23,6 +26,6 @@ export function enterLoop(loop: EventLoop): void {
 }
 
 /** @internal */
-export function leaveLoop(): void {
-  running = null;
+export function leaveLoop(loop: EventLoop): void {
+  if (running === loop) running = null;
 }
