@@ -1,4 +1,4 @@
-import { ensureFutureOn, type Awaitable, type AwaitedResult } from './awaited.js';
+import { type Awaitable, type AwaitedResult } from './awaited.js';
 import type { Coroutine } from './coroutine.js';
 import { TimeoutError } from './errors.js';
 import { Future } from './future.js';
@@ -27,7 +27,7 @@ export function asCompleted<A extends Awaitable>(aws: Iterable<A>, options: AsCo
   }
   const loop = getRunningLoop();
   const todo = new Set<Future<AwaitedResult<A>>>();
-  for (const aw of new Set(aws)) todo.add(ensureFutureOn(loop, aw) as Future<AwaitedResult<A>>);
+  for (const aw of new Set(aws)) todo.add(loop.ensureFuture(aw) as Future<AwaitedResult<A>>);
   const total = todo.size;
 
   // Finished futures in completion order; null marks a slot the timeout gave up on.

@@ -1,7 +1,6 @@
 import type { Coroutine } from './coroutine.js';
-import { Future } from './future.js';
-import type { EventLoop } from './loop.js';
-import { SleepRequest } from './sleep.js';
+import type { Future } from './future.js';
+import type { SleepRequest } from './sleep.js';
 
 /**
  * What the combinators accept wherever asyncio accepts an awaitable: a Future (or Task), a coroutine
@@ -21,17 +20,6 @@ export type AwaitedResult<A> =
         : A extends PromiseLike<infer T>
           ? T
           : never;
-
-/** asyncio's ensure_future on `loop`: a Future as it is; anything else wrapped (coroutines in a task). */
-export function ensureFutureOn<T>(loop: EventLoop, aw: Awaitable<T>): Future<T> {
-  if (aw instanceof Future) return aw;
-  if (aw instanceof SleepRequest) return loop.createTask(sleepCoroutine(aw));
-  return loop.ensureFuture(aw);
-}
-
-function* sleepCoroutine<T>(request: SleepRequest<T>): Coroutine<T> {
-  return yield* request;
-}
 
 /** asyncio's `_release_waiter`: wakes whoever waits on `waiter`, once. */
 export function releaseWaiter(waiter: Future<void>): void {

@@ -1,4 +1,4 @@
-import { ensureFutureOn, type Awaitable, type AwaitedResult } from './awaited.js';
+import { type Awaitable, type AwaitedResult } from './awaited.js';
 import { CancelledError } from './errors.js';
 import { Future } from './future.js';
 import type { EventLoop } from './loop.js';
@@ -160,5 +160,5 @@ function startGather(aws: readonly Awaitable[], returnExceptions: boolean): Gath
 /** asyncio's ensure_future with the loop of the futures seen so far, else the running loop. */
 function toFuture<T>(aw: Awaitable<T>, loop: EventLoop | null): Future<T> {
   if (aw instanceof Future) return aw;
-  return ensureFutureOn(loop ?? getRunningLoop(), aw);
+  return (loop ?? getRunningLoop()).ensureFuture(aw);
 }

@@ -1,8 +1,10 @@
+import type { Awaitable } from './awaited.js';
 import type { Coroutine } from './coroutine.js';
 import { RuntimeError, ValueError } from './errors.js';
 import { Future } from './future.js';
 import { Handle, TimerHandle } from './handle.js';
 import { ReadyRing } from './ready-ring.js';
+import { SleepRequest } from './sleep.js';
 import { reportToStderr } from './report.js';
 import { enterLoop, leaveLoop } from './running.js';
 import { Task, type TaskOptions } from './task.js';
@@ -112,8 +114,8 @@ export class EventLoop {
     return task;
   }
 
-  /** A Future for a coroutine (wrapped in a task), a Future, or a PromiseLike. */
-  ensureFuture<T>(awaitable: Coroutine<T> | Future<T> | PromiseLike<T>): Future<T> {
+  /** asyncio's ensure_future: a Future as it is; a coroutine or `sleep(...)` wrapped in a task; a PromiseLike followed. */
+  ensureFuture<T>(awaitable: Awaitable<T>): Future<T> {
     if (awaitable instanceof Future) {
       const futureLoop = awaitable.getLoop();
       if (futureLoop !== null && futureLoop !== this) {
@@ -121,6 +123,7 @@ export class EventLoop {
       }
       return awaitable;
     }
+    if (awaitable instanceof SleepRequest) return this.createTask(awaitable[Symbol.iterator]());
     if (typeof (awaitable as Coroutine<T>).next === 'function') return this.createTask(awaitable as Coroutine<T>);
     if (typeof (awaitable as PromiseLike<T>).then === 'function') return this.futureFromPromise(awaitable as PromiseLike<T>);
     throw new TypeError('An asyncio.Future, a coroutine or an awaitable is required');

@@ -1,3 +1,4 @@
+import type { Awaitable } from './awaited.js';
 import type { Coroutine } from './coroutine.js';
 import { CancelledError, RuntimeError } from './errors.js';
 import type { Future } from './future.js';
@@ -105,6 +106,6 @@ export function allTasks(): Task<unknown>[] {
 }
 
 /** A Future for a coroutine, Future or PromiseLike, on the running loop (asyncio.ensure_future). */
-export function ensureFuture<T>(awaitable: Coroutine<T> | Future<T> | PromiseLike<T>): Future<T> {
+export function ensureFuture<T>(awaitable: Awaitable<T>): Future<T> {
   return getRunningLoop().ensureFuture(awaitable);
 }

@@ -1,4 +1,4 @@
-import { ensureFutureOn, type Awaitable, type AwaitedResult } from './awaited.js';
+import { type Awaitable, type AwaitedResult } from './awaited.js';
 import { Future } from './future.js';
 import { getRunningLoop } from './running.js';
 
@@ -12,7 +12,7 @@ import { getRunningLoop } from './running.js';
  *     try { yield* shield(saveTask); } catch (e) { ... }  // the task waiting here may be cancelled; saveTask is not
  */
 export function shield<A extends Awaitable>(aw: A): Future<AwaitedResult<A>> {
-  const inner = (aw instanceof Future ? aw : ensureFutureOn(getRunningLoop(), aw)) as Future<AwaitedResult<A>>;
+  const inner = (aw instanceof Future ? aw : getRunningLoop().ensureFuture(aw)) as Future<AwaitedResult<A>>;
   if (inner.done()) return inner;
   const outer = new Future<AwaitedResult<A>>(inner.getLoop() ?? getRunningLoop());
 

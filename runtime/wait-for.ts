@@ -1,4 +1,4 @@
-import { ensureFutureOn, releaseWaiter, type Awaitable, type AwaitedResult } from './awaited.js';
+import { releaseWaiter, type Awaitable, type AwaitedResult } from './awaited.js';
 import type { Coroutine } from './coroutine.js';
 import { CancelledError, TimeoutError } from './errors.js';
 import { Future } from './future.js';
@@ -21,7 +21,7 @@ import { timeout } from './timeout.js';
  */
 export function* waitFor<A extends Awaitable>(aw: A, ms: number | null | undefined): Coroutine<AwaitedResult<A>> {
   if (ms !== null && ms !== undefined && ms <= 0) {
-    const future = ensureFutureOn(getRunningLoop(), aw) as Future<AwaitedResult<A>>;
+    const future = getRunningLoop().ensureFuture(aw) as Future<AwaitedResult<A>>;
     if (future.done()) return future.result();
     yield* cancelAndWait(future);
     try {
@@ -39,7 +39,7 @@ export function* waitFor<A extends Awaitable>(aw: A, ms: number | null | undefin
 /** `yield*` of any Awaitable, evaluating to its result. */
 function* awaitOne<A extends Awaitable>(aw: A): Coroutine<AwaitedResult<A>> {
   if (aw instanceof Future || aw instanceof SleepRequest || isCoroutine(aw)) return (yield* aw) as AwaitedResult<A>;
-  return (yield* ensureFutureOn(getRunningLoop(), aw)) as AwaitedResult<A>;
+  return (yield* getRunningLoop().ensureFuture(aw)) as AwaitedResult<A>;
 }
 
 /**
