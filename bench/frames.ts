@@ -9,6 +9,7 @@ import { delegate } from '../runtime/delegate.js';
 import { Future } from '../runtime/future.js';
 import { sleep } from '../runtime/sleep.js';
 import type { Coroutine } from '../runtime/coroutine.js';
+import type { Queue } from '../runtime/queue.js';
 import { SUSPEND, type ResumeMode, type Suspend } from '../runtime/protocol.js';
 
 export interface BenchCoroutines {
@@ -24,10 +25,15 @@ export interface BenchCoroutines {
   producer(box: Mailbox, count: number): Coroutine<void>;
   /** Takes `count` items from the mailbox, waiting for each; returns their sum. */
   consumer(box: Mailbox, count: number): Coroutine<number>;
+  /** `yield* queue.put(i)` for 0..count-1. */
+  queueProducer(queue: Queue<number>, count: number): Coroutine<void>;
+  /** `sum += yield* queue.get()`, `count` times; returns the sum. */
+  queueConsumer(queue: Queue<number>, count: number): Coroutine<number>;
 }
 
 /**
- * A one-slot queue made of Futures (runtime/queue.ts was not committed when the bench was written):
+ * A one-slot queue made of Futures, so that S4 measures frames and the loop alone (runtime/queue.ts's
+ * put/get are native generators until the runtime itself is compiled):
  * `put` when full and `take` when empty hand out a Future to wait on, completed by the other side.
  */
 export class Mailbox {
@@ -110,6 +116,14 @@ export const nativeBench: BenchCoroutines = {
       while (!box.full) yield* box.waitForItem();
       sum += box.take();
     }
+    return sum;
+  },
+  *queueProducer(queue, count) {
+    for (let i = 0; i < count; i++) yield* queue.put(i);
+  },
+  *queueConsumer(queue, count) {
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += yield* queue.get();
     return sum;
   },
 };
@@ -454,6 +468,120 @@ class Consumer$Frame {
 interface Consumer$Frame extends Frame<number> {}
 linkFrameClass(Consumer$Frame);
 
+/** `yield* queue.put(i)`: Queue.put is a native generator (until the runtime is compiled), so `delegate`. */
+class QueueProducer$Frame {
+  state = 0;
+  caller: Frame | null = null;
+  private i = 0;
+  constructor(
+    private readonly queue: Queue<number>,
+    private readonly count: number,
+  ) {}
+
+  step(fiber: Fiber, mode: ResumeMode, value: unknown): void | Suspend {
+    for (;;) {
+      switch (this.state) {
+        case 0:
+          if (mode !== 0 /* NEXT */) return this.exitWith(mode, value);
+          this.i = 0;
+        // falls through: the loop head
+        case 1: {
+          if (!(this.i < this.count)) {
+            this.state = -1; /* STATE_DONE */
+            return;
+          }
+          const child = this.queue.put(this.i);
+          let result: unknown;
+          if (isFrame(child) && fiber.budget-- > 0) {
+            result = child.step(fiber, 0 /* NEXT */, undefined);
+            if (result === SUSPEND) {
+              child.caller = this;
+              this.state = 2;
+              return SUSPEND;
+            }
+          } else {
+            result = delegate(fiber, this, child);
+            if (result === SUSPEND) {
+              this.state = 2;
+              return SUSPEND;
+            }
+          }
+          mode = 0; /* NEXT */
+          value = result;
+        }
+        // falls through
+        case 2:
+          if (mode !== 0 /* NEXT */) return this.exitWith(mode, value);
+          this.i++;
+          this.state = 1;
+          continue;
+        default:
+          return this.exitWith(mode, value);
+      }
+    }
+  }
+}
+interface QueueProducer$Frame extends Frame<void> {}
+linkFrameClass(QueueProducer$Frame);
+
+class QueueConsumer$Frame {
+  state = 0;
+  caller: Frame | null = null;
+  private i = 0;
+  private sum = 0;
+  constructor(
+    private readonly queue: Queue<number>,
+    private readonly count: number,
+  ) {}
+
+  step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
+    for (;;) {
+      switch (this.state) {
+        case 0:
+          if (mode !== 0 /* NEXT */) return this.exitWith(mode, value);
+          this.i = 0;
+          this.sum = 0;
+        // falls through: the loop head
+        case 1: {
+          if (!(this.i < this.count)) {
+            this.state = -1; /* STATE_DONE */
+            return this.sum;
+          }
+          const child = this.queue.get();
+          let result: unknown;
+          if (isFrame(child) && fiber.budget-- > 0) {
+            result = child.step(fiber, 0 /* NEXT */, undefined);
+            if (result === SUSPEND) {
+              child.caller = this;
+              this.state = 2;
+              return SUSPEND;
+            }
+          } else {
+            result = delegate(fiber, this, child);
+            if (result === SUSPEND) {
+              this.state = 2;
+              return SUSPEND;
+            }
+          }
+          mode = 0; /* NEXT */
+          value = result;
+        }
+        // falls through
+        case 2:
+          if (mode !== 0 /* NEXT */) return this.exitWith(mode, value);
+          this.sum += value as number;
+          this.i++;
+          this.state = 1;
+          continue;
+        default:
+          return this.exitWith(mode, value);
+      }
+    }
+  }
+}
+interface QueueConsumer$Frame extends Frame<number> {}
+linkFrameClass(QueueConsumer$Frame);
+
 export const frameBench: BenchCoroutines = {
   spin: (count) => new Spin$Frame(count),
   chain: (depth, leafYields) => new Chain$Frame(depth, leafYields),
@@ -461,4 +589,6 @@ export const frameBench: BenchCoroutines = {
   sleepFor: (delays) => new SleepFor$Frame(delays),
   producer: (box, count) => new Producer$Frame(box, count),
   consumer: (box, count) => new Consumer$Frame(box, count),
+  queueProducer: (queue, count) => new QueueProducer$Frame(queue, count),
+  queueConsumer: (queue, count) => new QueueConsumer$Frame(queue, count),
 };
