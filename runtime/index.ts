@@ -27,7 +27,7 @@ export { Condition } from './condition.js';
 export { Semaphore, BoundedSemaphore } from './semaphore.js';
 export { Barrier } from './barrier.js';
 // The frame protocol, for compiled coroutines and hand-written frames (see protocol.ts).
-export { Frame } from './frame.js';
+export { Frame, isFrame, linkFrameClass } from './frame.js';
 export { type Fiber } from './fiber.js';
 export { delegate } from './delegate.js';
 export { IteratorFrame, closeIterator, iteratorOf } from './iterator-frame.js';
