@@ -1,0 +1,160 @@
+import type ts from 'typescript';
+import { protocolLiteral, type Case, type EmitNames, type LowerResult } from './lower.js';
+
+/**
+ * Emit: the frame class of one lowered coroutine, and the factory that replaces the generator
+ * function (same name, parameters and modifiers; parameters and their defaults evaluated by the call
+ * itself, as the native generator does, before the frame exists).
+ *
+ *     class Name$Frame {
+ *       constructor(p1, p2) { this.state = 0; this.caller = null; this.p1 = p1; this.p2 = p2; this.x = void 0; }
+ *       step(fiber, mode, value) {
+ *         if (mode !== 0 /* NEXT *\/) return this.exitWith(mode, value);   // no try region
+ *         try { for (;;) switch (this.state) { case 0: ... } } catch (e) { this.state = -1; throw e; }
+ *       }
+ *     }
+ *     Object.setPrototypeOf(Name$Frame.prototype, Frame.prototype);          // flat class (protocol.ts)
+ *     function name(p1, p2) { return new Name$Frame(p1, p2); }
+ *
+ * With try regions, `step` is `for (;;) { try { <resume mode> <dispatch> } catch (e) { <region table> } }`:
+ * a THROW resume is thrown where the frame stopped and a RETURN resume runs the `finally` blocks
+ * around it; the region table sends an exception to its catch or finally by the state it came from.
+ */
+export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: string, lowered: LowerResult, names: EmitNames, range: ts.Node): ts.Statement[] {
+  const thisProp = (name: string): ts.PropertyAccessExpression => f.createPropertyAccessExpression(f.createThis(), name);
+  const assign = (target: ts.Expression, value: ts.Expression): ts.Statement => f.createExpressionStatement(f.createAssignment(target, value));
+  const id = (name: string): ts.Identifier => f.createIdentifier(name);
+
+  // constructor
+  const ctorParamFields = new Set(lowered.ctorParams.map((p) => p.field));
+  const ctorBody: ts.Statement[] = [assign(thisProp('state'), f.createNumericLiteral(0)), assign(thisProp('caller'), f.createNull())];
+  for (const p of lowered.ctorParams) ctorBody.push(assign(thisProp(p.field), id(p.param)));
+  for (const field of lowered.fields) {
+    if (ctorParamFields.has(field.name)) continue;
+    ctorBody.push(assign(thisProp(field.name), field.init === 'zero' ? f.createNumericLiteral(0) : f.createVoidZero()));
+  }
+  const ctor = f.createConstructorDeclaration(
+    undefined,
+    lowered.ctorParams.map((p) => f.createParameterDeclaration(undefined, undefined, p.param)),
+    f.createBlock(ctorBody, true),
+  );
+
+  // step
+  const mode = id(names.mode);
+  const value = id(names.value);
+  const lit = (name: 'NEXT' | 'THROW' | 'RETURN'): ts.Expression => protocolLiteral(tsApi, f, name);
+  const clauses: ts.CaseOrDefaultClause[] = lowered.cases.map((c) => f.createCaseClause(f.createNumericLiteral(c.label), c.stmts));
+  clauses.push(f.createDefaultClause([f.createReturnStatement(f.createVoidZero())]));
+  const dispatchSwitch = f.createSwitchStatement(thisProp('state'), f.createCaseBlock(clauses));
+  const loop = (body: ts.Statement): ts.Statement => {
+    const forever = f.createForStatement(undefined, undefined, undefined, body);
+    return lowered.needsDispatchLabel ? f.createLabeledStatement(names.dispatch, forever) : forever;
+  };
+  const stepBody: ts.Statement[] = [];
+  const error = id(names.error);
+  const done = (): ts.Statement => assign(thisProp('state'), protocolLiteral(tsApi, f, 'DONE'));
+  if (!lowered.hasRegions) {
+    stepBody.push(
+      f.createIfStatement(f.createStrictInequality(mode, lit('NEXT')), f.createReturnStatement(exitWith(f, mode, value))),
+      f.createTryStatement(
+        f.createBlock([loop(dispatchSwitch)], true),
+        f.createCatchClause(error, f.createBlock([done(), f.createThrowStatement(error)], true)),
+        undefined,
+      ),
+    );
+  } else {
+    // Resume with THROW/RETURN: thrown where the frame stopped / a `return` from there.
+    const returnRoutes = groupBy(lowered.cases, (c) => c.returnFin);
+    const returnClauses: ts.CaseClause[] = [];
+    for (const [fin, cases] of returnRoutes) {
+      if (fin === undefined) continue;
+      returnClauses.push(
+        ...caseLabels(f, cases, [
+          assign(thisProp(fin.vField), value),
+          assign(thisProp(fin.fField), lit('RETURN')),
+          assign(thisProp('state'), f.createNumericLiteral(fin.label)),
+          f.createContinueStatement(lowered.needsDispatchLabel ? names.dispatch : undefined),
+        ]),
+      );
+    }
+    const resumeMode = f.createIfStatement(
+      f.createStrictInequality(mode, lit('NEXT')),
+      f.createBlock(
+        [
+          f.createIfStatement(f.createStrictEquality(mode, lit('THROW')), f.createBlock([assign(mode, lit('NEXT')), f.createThrowStatement(value)], true)),
+          assign(mode, lit('NEXT')),
+          ...(returnClauses.length > 0 ? [f.createSwitchStatement(thisProp('state'), f.createCaseBlock(returnClauses))] : []),
+          f.createReturnStatement(exitWith(f, lit('RETURN'), value)),
+        ],
+        true,
+      ),
+    );
+    // The region table.
+    const handlerRoutes = groupBy(lowered.cases, (c) => (c.handler === null ? undefined : c.handler.kind === 'catch' ? `c${c.handler.label}` : c.handler.fin));
+    const tableClauses: ts.CaseClause[] = [];
+    for (const [key, cases] of handlerRoutes) {
+      if (key === undefined) continue;
+      const handler = cases[0]!.handler!;
+      const body =
+        handler.kind === 'catch'
+          ? [assign(value, error), assign(thisProp('state'), f.createNumericLiteral(handler.label))]
+          : [assign(thisProp(handler.fin.vField), error), assign(thisProp(handler.fin.fField), lit('THROW')), assign(thisProp('state'), f.createNumericLiteral(handler.fin.label))];
+      tableClauses.push(...caseLabels(f, cases, [...body, f.createContinueStatement(lowered.needsDispatchLabel ? names.dispatch : undefined)]));
+    }
+    const catchBody: ts.Statement[] = [];
+    if (tableClauses.length > 0) catchBody.push(f.createSwitchStatement(thisProp('state'), f.createCaseBlock(tableClauses)));
+    catchBody.push(done(), f.createThrowStatement(error));
+    stepBody.push(
+      loop(
+        f.createBlock(
+          [f.createTryStatement(f.createBlock([resumeMode, dispatchSwitch], true), f.createCatchClause(error, f.createBlock(catchBody, true)), undefined)],
+          true,
+        ),
+      ),
+    );
+  }
+  const step = f.createMethodDeclaration(
+    undefined,
+    undefined,
+    'step',
+    undefined,
+    undefined,
+    [f.createParameterDeclaration(undefined, undefined, names.fiber), f.createParameterDeclaration(undefined, undefined, names.mode), f.createParameterDeclaration(undefined, undefined, names.value)],
+    undefined,
+    f.createBlock(stepBody, true),
+  );
+  const classDecl = tsApi.setSourceMapRange(f.createClassDeclaration(undefined, className, undefined, undefined, [ctor, step]), range);
+  const link = f.createExpressionStatement(
+    f.createCallExpression(f.createPropertyAccessExpression(id('Object'), 'setPrototypeOf'), undefined, [
+      f.createPropertyAccessExpression(id(className), 'prototype'),
+      f.createPropertyAccessExpression(id(names.rt.Frame), 'prototype'),
+    ]),
+  );
+  return [classDecl, link];
+}
+
+/** `{ return new Name$Frame(this, arguments, a, b); }` */
+export function factoryBody(f: ts.NodeFactory, className: string, lowered: LowerResult): ts.Block {
+  const args = lowered.factoryArgs.map((a) => (a === 'this' ? f.createThis() : f.createIdentifier(a)));
+  return f.createBlock([f.createReturnStatement(f.createNewExpression(f.createIdentifier(className), undefined, args))], true);
+}
+
+function exitWith(f: ts.NodeFactory, mode: ts.Expression, value: ts.Expression): ts.Expression {
+  return f.createCallExpression(f.createPropertyAccessExpression(f.createThis(), 'exitWith'), undefined, [mode, value]);
+}
+
+function groupBy<K>(cases: Case[], key: (c: Case) => K): Map<K, Case[]> {
+  const out = new Map<K, Case[]>();
+  for (const c of cases) {
+    const k = key(c);
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [c]);
+    else list.push(c);
+  }
+  return out;
+}
+
+/** `case 1: case 2: <body>` */
+function caseLabels(f: ts.NodeFactory, cases: Case[], body: ts.Statement[]): ts.CaseClause[] {
+  return cases.map((c, i) => f.createCaseClause(f.createNumericLiteral(c.label), i === cases.length - 1 ? body : []));
+}

@@ -1,0 +1,231 @@
+import type ts from 'typescript';
+import { findCoroutines, type Candidate } from './analyze.js';
+import { formatDiagnostic, makeDiagnostic, Unsupported, type TransformDiagnostic } from './diagnostics.js';
+import { emitFrameClass, factoryBody } from './emit.js';
+import { Lowerer, type EmitNames, type LowerResult } from './lower.js';
+import { NameTable, sanitize } from './names.js';
+import { analyzeScopes } from './scope.js';
+
+export { formatDiagnostic, type TransformDiagnostic } from './diagnostics.js';
+
+export interface TransformerOptions {
+  /** 'marked' (default): functions marked `@coroutine`; 'all': every non-async generator function. */
+  generators?: 'marked' | 'all';
+  /** The module emitted code imports the runtime from, and `coroutine` is recognised from. Default 'tsyncio'. */
+  runtimeModule?: string;
+  /** What a declined function is: 'warn' (default) a warning, 'error' an error diagnostic. */
+  onUnsupported?: 'warn' | 'error';
+  /** Receives every diagnostic (declines, misuses). Without it, hosts report them their own way. */
+  onDiagnostic?: (diagnostic: TransformDiagnostic) => void;
+}
+
+/**
+ * The transformer (a `before` transform): every coroutine of a file becomes a frame class and a
+ * factory; what it cannot compile faithfully stays a native generator, with a diagnostic.
+ * `tsApi` is the host's TypeScript module (4.9 to 6.x).
+ */
+export function createTransformer(tsApi: typeof ts, options: TransformerOptions = {}): ts.TransformerFactory<ts.SourceFile> {
+  return (context) => (sourceFile) => transformSourceFile(tsApi, context, sourceFile, options);
+}
+
+/**
+ * ts-patch / ttypescript plugin shape: `{ "transform": "tsyncio/transformer" }` in tsconfig plugins.
+ * Diagnostics go to ts-patch's `addDiagnostic` when present, else to stderr.
+ */
+export default function plugin(
+  program: ts.Program | undefined,
+  config: TransformerOptions & Record<string, unknown> = {},
+  extras?: { ts?: typeof ts; addDiagnostic?: (d: ts.Diagnostic) => void },
+): ts.TransformerFactory<ts.SourceFile> {
+  const tsApi = extras?.ts;
+  if (tsApi === undefined) throw new Error('tsyncio/transformer: the host did not pass its TypeScript module (extras.ts); use createTransformer(ts, options)');
+  void program;
+  const onDiagnostic =
+    config.onDiagnostic ??
+    ((d: TransformDiagnostic): void => {
+      if (extras?.addDiagnostic !== undefined) {
+        extras.addDiagnostic({
+          category: d.category === 'error' ? tsApi.DiagnosticCategory.Error : tsApi.DiagnosticCategory.Warning,
+          code: 990001,
+          file: undefined,
+          start: undefined,
+          length: undefined,
+          messageText: formatDiagnostic(d),
+        });
+      } else {
+        process.stderr.write(`${formatDiagnostic(d)}\n`);
+      }
+    });
+  return createTransformer(tsApi, { ...config, onDiagnostic });
+}
+
+interface Compiled {
+  candidate: Candidate;
+  className: string;
+  lowered: LowerResult;
+}
+
+function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext, sourceFile: ts.SourceFile, options: TransformerOptions): ts.SourceFile {
+  const report = (d: TransformDiagnostic): void => options.onDiagnostic?.(d);
+  const runtimeModule = options.runtimeModule ?? 'tsyncio';
+  let analysis;
+  try {
+    analysis = findCoroutines(tsApi, sourceFile, { generators: options.generators ?? 'marked', runtimeModules: [runtimeModule] });
+  } catch (error) {
+    report(makeDiagnostic(tsApi, sourceFile, sourceFile, 'warning', 'internal', `tsyncio: file left untransformed after an internal error: ${String(error)}`));
+    return sourceFile;
+  }
+  for (const d of analysis.diagnostics) report(d);
+  if (analysis.candidates.length === 0) return sourceFile;
+
+  const f = context.factory;
+  const nameTable = new NameTable(tsApi, sourceFile);
+  const names: EmitNames = {
+    fiber: nameTable.fresh('fiber'),
+    mode: nameTable.fresh('mode'),
+    value: nameTable.fresh('value'),
+    error: nameTable.fresh('error'),
+    result: nameTable.fresh('result'),
+    child: nameTable.fresh('child'),
+    dispatch: nameTable.fresh('dispatch'),
+    rt: {
+      Frame: nameTable.fresh('Frame'),
+      SUSPEND: nameTable.fresh('SUSPEND'),
+      delegate: nameTable.fresh('delegate'),
+      closeIterator: nameTable.fresh('closeIterator'),
+      iteratorOf: nameTable.fresh('iteratorOf'),
+    },
+  };
+  const decline = (c: Candidate, node: ts.Node, reason: string): void => {
+    const label = c.baseName.replace(/\$/g, '.');
+    const category = options.onUnsupported === 'error' ? 'error' : 'warning';
+    report(makeDiagnostic(tsApi, sourceFile, node, category, 'declined', `cannot compile coroutine '${label}': ${reason}; left as a native generator`));
+  };
+
+  const compiled = new Map<ts.Node, Compiled>();
+  const usedRuntime = new Set<keyof EmitNames['rt']>(['Frame']);
+  const compiledRanges: ts.Node[] = [];
+  for (const c of analysis.candidates) {
+    if (compiledRanges.some((outer) => outer.pos <= c.fn.pos && c.fn.end <= outer.end)) {
+      decline(c, c.fn, 'it is nested inside a compiled coroutine');
+      continue;
+    }
+    try {
+      const scopes = analyzeScopes(tsApi, c.fn);
+      for (const name of scopes.freeNames) {
+        if (c.interveningNames.has(name)) throw new Unsupported(c.fn, `it uses '${name}', which is not visible where its frame class is placed`);
+      }
+      const lowerer = new Lowerer(tsApi, context, c.fn, scopes, names, c.strict, nameTable);
+      const lowered = lowerer.lower();
+      for (const r of lowered.usedRuntime) usedRuntime.add(r);
+      compiled.set(c.fn, { candidate: c, className: nameTable.fresh(`${capitalize(sanitize(c.baseName))}$Frame`), lowered });
+      compiledRanges.push(c.fn);
+    } catch (error) {
+      if (error instanceof Unsupported) decline(c, error.node, error.message);
+      else decline(c, c.fn, `internal error (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (compiled.size === 0) return sourceFile;
+
+  const classesByContainer = new Map<ts.Node, ts.Statement[]>();
+  for (const [, entry] of compiled) {
+    const statements = emitFrameClass(tsApi, f, entry.className, entry.lowered, names, entry.candidate.fn);
+    const list = classesByContainer.get(entry.candidate.container) ?? [];
+    list.push(...statements);
+    classesByContainer.set(entry.candidate.container, list);
+  }
+
+  const withClasses = (container: ts.Node, statements: readonly ts.Statement[]): ts.Statement[] => {
+    const classes = classesByContainer.get(container);
+    if (classes === undefined) return [...statements];
+    // After directives and imports: frame classes exist before any code of the list runs.
+    let at = 0;
+    while (at < statements.length) {
+      const s = statements[at]!;
+      if ((tsApi.isExpressionStatement(s) && tsApi.isStringLiteral(s.expression)) || tsApi.isImportDeclaration(s) || tsApi.isImportEqualsDeclaration(s)) at++;
+      else break;
+    }
+    return [...statements.slice(0, at), ...classes, ...statements.slice(at)];
+  };
+
+  const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
+    const entry = compiled.get(node);
+    if (entry !== undefined) return replaceFunction(tsApi, f, entry, node as Candidate['fn']);
+    const visited = tsApi.visitEachChild(node, visit, context);
+    if (classesByContainer.has(node)) {
+      if (tsApi.isBlock(visited)) return f.updateBlock(visited, withClasses(node, visited.statements));
+      if (tsApi.isModuleBlock(visited)) return f.updateModuleBlock(visited, withClasses(node, visited.statements));
+      if (tsApi.isCaseClause(visited)) return f.updateCaseClause(visited, visited.expression, withClasses(node, visited.statements));
+      if (tsApi.isDefaultClause(visited)) return f.updateDefaultClause(visited, withClasses(node, visited.statements));
+    }
+    return visited;
+  };
+  const visitedFile = tsApi.visitEachChild(sourceFile, visit, context);
+  const statements = withClasses(sourceFile, visitedFile.statements);
+  const used = [...usedRuntime].sort();
+  let runtimeImport: ts.Statement[];
+  if (isEsmOutput(tsApi, context.getCompilerOptions(), sourceFile)) {
+    const specifiers = used.map((name) => {
+      const local = names.rt[name];
+      return f.createImportSpecifier(false, local === name ? undefined : f.createIdentifier(name), f.createIdentifier(local));
+    });
+    runtimeImport = [f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamedImports(specifiers)), f.createStringLiteral(runtimeModule))];
+  } else {
+    // TypeScript's CommonJS/AMD/UMD/System transforms rewrite only references they bound to an
+    // import, which synthesized identifiers are not: import the namespace, then destructure it.
+    const namespace = nameTable.fresh('tsyncio_runtime');
+    runtimeImport = [
+      f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier(namespace))), f.createStringLiteral(runtimeModule)),
+      f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [
+            f.createVariableDeclaration(
+              f.createObjectBindingPattern(used.map((name) => f.createBindingElement(undefined, names.rt[name] === name ? undefined : name, names.rt[name]))),
+              undefined,
+              undefined,
+              f.createIdentifier(namespace),
+            ),
+          ],
+          tsApi.NodeFlags.Const,
+        ),
+      ),
+    ];
+  }
+  let at = 0;
+  while (at < statements.length && tsApi.isExpressionStatement(statements[at]!) && tsApi.isStringLiteral((statements[at] as ts.ExpressionStatement).expression)) at++;
+  statements.splice(at, 0, ...runtimeImport);
+  return f.updateSourceFile(visitedFile, statements);
+}
+
+function replaceFunction(tsApi: typeof ts, f: ts.NodeFactory, entry: Compiled, fn: Candidate['fn']): ts.Node {
+  const body = factoryBody(f, entry.className, entry.lowered);
+  let out: ts.Node;
+  if (tsApi.isFunctionDeclaration(fn)) {
+    out = f.updateFunctionDeclaration(fn, fn.modifiers, undefined, fn.name, fn.typeParameters, fn.parameters, fn.type, body);
+  } else if (tsApi.isFunctionExpression(fn)) {
+    out = f.updateFunctionExpression(fn, fn.modifiers, undefined, fn.name, fn.typeParameters, fn.parameters, fn.type, body);
+  } else {
+    // The `@coroutine` decorator is dropped: it returns the method unchanged at run time.
+    const modifiers = fn.modifiers?.filter((m) => m !== entry.candidate.decorator);
+    out = f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, fn.parameters, fn.type, body);
+  }
+  return tsApi.setSourceMapRange(tsApi.setTextRange(out, fn), fn);
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Does the file come out as an ES module (so a synthesized named import is kept as written)? */
+function isEsmOutput(tsApi: typeof ts, options: ts.CompilerOptions, sourceFile: ts.SourceFile): boolean {
+  const MK = tsApi.ModuleKind as unknown as Record<string, number>;
+  const target = options.target ?? tsApi.ScriptTarget.ES5;
+  const kind = options.module ?? (target >= tsApi.ScriptTarget.ES2015 ? MK['ES2015']! : MK['CommonJS']!);
+  if (kind >= MK['ES2015']! && kind <= MK['ESNext']!) return true;
+  if (MK['Preserve'] !== undefined && kind === MK['Preserve']) return true;
+  if (kind >= (MK['Node16'] ?? 100) && kind <= (MK['NodeNext'] ?? 199)) {
+    return (sourceFile as { impliedNodeFormat?: number }).impliedNodeFormat === MK['ESNext'];
+  }
+  return false;
+}

@@ -1,0 +1,1365 @@
+import type ts from 'typescript';
+import { Unsupported } from './diagnostics.js';
+import type { NameTable } from './names.js';
+import type { Binding, ScopeInfo } from './scope.js';
+
+/**
+ * Lowering: the body of one generator function becomes labelled states ("cases") of a resumable
+ * `step` method, after the classic algorithm (TypeScript's transformers/generators.ts, regenerator's
+ * emitter), targeting the frame protocol of runtime/protocol.ts:
+ *
+ *   - statements containing no `yield` are kept as they are (locals rewritten to frame fields, jumps
+ *     that leave them routed), so only the control flow around suspensions is exploded;
+ *   - expressions containing `yield` are evaluated in order, operands left of a `yield` spilled to
+ *     frame temporaries before it;
+ *   - `try/catch/finally` and `for-of` become exception regions: every case records its handler,
+ *     and a completion (normal, throw, return, break/continue to a label) passing a `finally` is kept
+ *     pending in a field of that `finally` until its end.
+ *
+ * What cannot be lowered faithfully throws Unsupported: the caller declines the function.
+ */
+
+/** Where a throw at some case goes. */
+export type Handler = { kind: 'catch'; label: number } | { kind: 'finally'; fin: FinallyInfo };
+
+/** A `finally` block (or the iterator close of a `for-of`) and its pending completion. */
+export interface FinallyInfo {
+  label: number;
+  /** Field holding the pending completion: 0 normal, 1 throw, 2 return, 3+ a jump (see `jumps`). */
+  fField: string;
+  /** Field holding the pending return value or exception. */
+  vField: string;
+  jumps: { code: number; target: Target }[];
+}
+
+interface Region {
+  kind: 'try' | 'catch' | 'forof';
+  catchLabel: number | undefined;
+  fin: FinallyInfo | undefined;
+}
+
+interface Target {
+  label: number;
+  /** Length of the region stack where the target lies. */
+  depth: number;
+}
+
+interface Leap {
+  labels: string[];
+  kind: 'loop' | 'switch' | 'block';
+  brk: Target;
+  cont: Target | undefined;
+}
+
+export interface Case {
+  label: number;
+  handler: Handler | null;
+  /** Innermost `finally` a `return()` resumed at this label must run first. */
+  returnFin: FinallyInfo | undefined;
+  /** True when at least one suspension resumes here (`return()`/`throw()` can arrive). */
+  stmts: ts.Statement[];
+}
+
+/** The identifiers emitted code refers to. */
+export interface EmitNames {
+  fiber: string;
+  mode: string;
+  value: string;
+  error: string;
+  result: string;
+  child: string;
+  dispatch: string;
+  /** Local aliases of the runtime exports. */
+  rt: {
+    Frame: string;
+    SUSPEND: string;
+    delegate: string;
+    closeIterator: string;
+    iteratorOf: string;
+  };
+}
+
+export interface LowerResult {
+  cases: Case[];
+  /** Every frame field, in declaration order, with its initial value kind. */
+  fields: { name: string; init: 'undefined' | 'zero' }[];
+  /** Constructor parameters -> fields: `this`, `arguments`, then the parameter bindings. */
+  ctorParams: { param: string; field: string }[];
+  /** Factory arguments, in the same order as ctorParams (`this`, `arguments`, binding names). */
+  factoryArgs: ('this' | 'arguments' | string)[];
+  hasRegions: boolean;
+  needsDispatchLabel: boolean;
+  usedRuntime: Set<keyof EmitNames['rt']>;
+}
+
+const NORMAL = 0;
+const THROW_CODE = 1;
+const RETURN_CODE = 2;
+
+/** Frame members and inherited names a user local must not shadow as a field. */
+const RESERVED_FIELDS = new Set([
+  'state', 'caller', 'standalone', 'step', 'next', 'throw', 'return', 'exitWith', 'generatorFace', 'constructor',
+  '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', 'hasOwnProperty',
+  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf',
+  // Iterator.prototype helpers: a frame must keep answering them like a generator object.
+  'map', 'filter', 'take', 'drop', 'flatMap', 'reduce', 'toArray', 'forEach', 'some', 'every', 'find',
+]);
+
+export class Lowerer {
+  private readonly f: ts.NodeFactory;
+  private readonly SK: typeof ts.SyntaxKind;
+  private cases: Case[] = [];
+  private cur!: Case;
+  private terminated = false;
+  private nextLabel = 1;
+  private regions: Region[] = [];
+  private leaps: Leap[] = [];
+  private readonly fieldNames = new Set<string>();
+  private readonly fields: LowerResult['fields'] = [];
+  private freeTemps: string[] = [];
+  private usedTemps: string[] = [];
+  private tempCount = 0;
+  private readonly stableNodes = new WeakSet<ts.Node>();
+  private readonly jumpBlocks = new WeakSet<ts.Node>();
+  private readonly yieldCache = new Map<ts.Node, boolean>();
+  private readonly explodedScopes = new Set<ts.Node>();
+  private readonly usedRuntime = new Set<keyof EmitNames['rt']>();
+  private needsDispatchLabel = false;
+  private hasRegions = false;
+  private thisField: string | undefined;
+  private argsField: string | undefined;
+  // Verbatim rewriting context.
+  private verbatimLoops = 0;
+  private nativeFinallyDepth = 0;
+
+  constructor(
+    private readonly tsApi: typeof ts,
+    private readonly context: ts.TransformationContext,
+    private readonly fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration,
+    private readonly scopes: ScopeInfo,
+    private readonly names: EmitNames,
+    private readonly strict: boolean,
+    nameTable: NameTable,
+  ) {
+    this.f = context.factory;
+    this.SK = tsApi.SyntaxKind;
+    void nameTable;
+  }
+
+  lower(): LowerResult {
+    const ts = this.tsApi;
+    const body = this.fn.body;
+    if (body === undefined) throw new Unsupported(this.fn, 'no body');
+    for (const b of this.scopes.blockers) throw new Unsupported(b.node, b.reason);
+    this.findExplodedScopes(body);
+    this.assignFields();
+
+    const ctorParams: LowerResult['ctorParams'] = [];
+    const factoryArgs: LowerResult['factoryArgs'] = [];
+    if (this.scopes.usesThis) {
+      this.thisField = this.addField('$this');
+      ctorParams.push({ param: this.thisField, field: this.thisField });
+      factoryArgs.push('this');
+    }
+    if (this.scopes.usesArguments) {
+      if (!this.strict) throw new Unsupported(this.fn, '`arguments` in sloppy-mode code is mapped to the parameters; not supported');
+      this.argsField = this.addField('$arguments');
+      ctorParams.push({ param: this.argsField, field: this.argsField });
+      factoryArgs.push('arguments');
+    }
+    for (const b of this.scopes.root.bindings.values()) {
+      if (b.kind !== 'param') continue;
+      ctorParams.push({ param: b.field!, field: b.field! });
+      factoryArgs.push(b.name);
+    }
+    for (const p of this.fn.parameters) {
+      if (p.initializer !== undefined && this.containsFunction(p.initializer)) {
+        throw new Unsupported(p, 'a parameter default creates a closure over the parameters; not supported');
+      }
+    }
+
+    this.cur = { label: 0, handler: null, returnFin: undefined, stmts: [] };
+    this.cases.push(this.cur);
+    this.lowerStatements(body.statements);
+    if (!this.terminated) this.emit(this.returnExit(this.f.createVoidZero()), true);
+    return {
+      cases: this.cases,
+      fields: this.fields,
+      ctorParams,
+      factoryArgs,
+      hasRegions: this.hasRegions,
+      needsDispatchLabel: this.needsDispatchLabel,
+      usedRuntime: this.usedRuntime,
+    };
+    void ts;
+  }
+
+  // ---------------------------------------------------------------- analysis
+
+  /** Does `node` contain a `yield` of this function (not of a nested function)? */
+  private containsYield(node: ts.Node | undefined): boolean {
+    if (node === undefined) return false;
+    const cached = this.yieldCache.get(node);
+    if (cached !== undefined) return cached;
+    const ts = this.tsApi;
+    let found = false;
+    if (ts.isYieldExpression(node)) found = true;
+    else if (!this.isFunctionLike(node)) ts.forEachChild(node, (child) => {
+      if (!found && this.containsYield(child)) found = true;
+    });
+    this.yieldCache.set(node, found);
+    return found;
+  }
+
+  private isFunctionLike(node: ts.Node): boolean {
+    const ts = this.tsApi;
+    return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) ||
+      ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node) || ts.isConstructorDeclaration(node);
+  }
+
+  private containsFunction(node: ts.Node): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (this.isFunctionLike(n) || this.tsApi.isClassLike(n)) found = true;
+      else this.tsApi.forEachChild(n, visit);
+    };
+    visit(node);
+    return found;
+  }
+
+  /** Scopes whose bindings live on the frame: exactly the scopes the lowering explodes. */
+  private findExplodedScopes(body: ts.Block): void {
+    const ts = this.tsApi;
+    this.explodedScopes.add(this.fn);
+    const visit = (node: ts.Node): void => {
+      if (this.isFunctionLike(node)) return;
+      if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+        if (this.containsYield(node)) this.explodedScopes.add(node);
+      } else if (ts.isCaseBlock(node)) {
+        if (node.clauses.some((c) => this.containsYield(c))) this.explodedScopes.add(node);
+      } else if (ts.isTryStatement(node)) {
+        if (this.containsYield(node) && node.catchClause !== undefined) this.explodedScopes.add(node.catchClause);
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+  }
+
+  private addField(base: string): string {
+    let name = RESERVED_FIELDS.has(base) ? `${base}_` : base;
+    for (let i = 1; this.fieldNames.has(name); i++) name = `${base}_${i}`;
+    this.fieldNames.add(name);
+    this.fields.push({ name, init: 'undefined' });
+    return name;
+  }
+
+  /** Decides which bindings are frame fields and checks every reference to them can follow. */
+  private assignFields(): void {
+    // Parameters first, in order, so constructor parameters read naturally.
+    const ordered = [...this.scopes.bindings].sort((a, b) => (a.kind === 'param' ? 0 : 1) - (b.kind === 'param' ? 0 : 1));
+    for (const b of ordered) {
+      if (b.scope.functionDepth !== 0) continue;
+      const exploded = this.explodedScopes.has(b.scope.node);
+      if (b.kind === 'function') {
+        if (exploded) throw new Unsupported(b.id, `function declaration '${b.name}' in the coroutine's own scope is not supported yet (declare it outside or as a const arrow)`);
+        if (!this.strict) throw new Unsupported(b.id, 'function declarations in blocks of sloppy-mode code are not supported');
+        continue;
+      }
+      if (b.kind === 'class') {
+        if (exploded) throw new Unsupported(b.id, `class declaration '${b.name}' in the coroutine's own scope is not supported yet`);
+        continue;
+      }
+      const isField = b.kind === 'param' || b.kind === 'var' || exploded;
+      if (!isField) continue;
+      b.field = this.addField(b.name);
+      this.checkFieldReferences(b);
+    }
+  }
+
+  private checkFieldReferences(b: Binding): void {
+    const ts = this.tsApi;
+    const lexical = b.kind === 'let' || b.kind === 'const' || b.kind === 'catch';
+    for (const ref of b.refs) {
+      if (!ref.arrowsOnly) {
+        throw new Unsupported(ref.id, `'${b.name}' lives on the frame but is used inside a nested function (only arrow functions can reach it)`);
+      }
+      if (ref.closure !== undefined) {
+        if (lexical && b.scope.inLoop) throw new Unsupported(ref.id, `a closure captures '${b.name}', a per-iteration binding of a loop that suspends; not supported yet`);
+      }
+      if ((b.kind === 'let' || b.kind === 'const') && ref.id.pos < b.declEnd) {
+        throw new Unsupported(ref.id, `'${b.name}' may be read in its temporal dead zone; not supported`);
+      }
+      if ((b.kind === 'let' || b.kind === 'const') && ts.isCaseBlock(b.scope.node)) {
+        const clause = b.scope.node.clauses.find((c) => c.pos <= b.id.pos && b.id.end <= c.end);
+        if (clause === undefined || ref.id.pos < clause.pos || ref.id.end > clause.end) {
+          throw new Unsupported(ref.id, `'${b.name}' is declared in one case clause and used in another (temporal dead zone); not supported`);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- cases and jumps
+
+  private newLabel(): number {
+    return this.nextLabel++;
+  }
+
+  private handlerOf(regions: Region[]): Handler | null {
+    for (let i = regions.length - 1; i >= 0; i--) {
+      const r = regions[i]!;
+      if (r.kind === 'try') {
+        if (r.catchLabel !== undefined) return { kind: 'catch', label: r.catchLabel };
+        if (r.fin !== undefined) return { kind: 'finally', fin: r.fin };
+      } else if (r.fin !== undefined) {
+        return { kind: 'finally', fin: r.fin };
+      }
+    }
+    return null;
+  }
+
+  private returnFinOf(regions: Region[]): FinallyInfo | undefined {
+    for (let i = regions.length - 1; i >= 0; i--) if (regions[i]!.fin !== undefined) return regions[i]!.fin;
+    return undefined;
+  }
+
+  private sameHandler(a: Handler | null, b: Handler | null): boolean {
+    if (a === null || b === null) return a === b;
+    if (a.kind === 'catch') return b.kind === 'catch' && a.label === b.label;
+    return b.kind === 'finally' && a.fin === b.fin;
+  }
+
+  /** Starts case `label` here; a fall-through into another exception region sets the state first. */
+  private mark(label: number): void {
+    const handler = this.handlerOf(this.regions);
+    if (!this.terminated && !this.sameHandler(handler, this.cur.handler)) this.emit(this.setState(label));
+    this.cur = { label, handler, returnFin: this.returnFinOf(this.regions), stmts: [] };
+    this.cases.push(this.cur);
+    this.terminated = false;
+  }
+
+  private emit(statement: ts.Statement, terminates = false): void {
+    this.cur.stmts.push(statement);
+    this.terminated = terminates;
+  }
+
+  private emitAll(statements: ts.Statement[], terminates: boolean): void {
+    for (const s of statements) this.cur.stmts.push(s);
+    this.terminated = terminates;
+  }
+
+  private thisField_(name: string): ts.PropertyAccessExpression {
+    return this.f.createPropertyAccessExpression(this.f.createThis(), name);
+  }
+
+  private id(name: string): ts.Identifier {
+    return this.f.createIdentifier(name);
+  }
+
+  private rt(name: keyof EmitNames['rt']): ts.Identifier {
+    this.usedRuntime.add(name);
+    return this.id(this.names.rt[name]);
+  }
+
+  /** A protocol constant, written as a literal with its name in a comment (protocol.ts, "Allocation"). */
+  private constant(name: 'NEXT' | 'THROW' | 'RETURN' | 'YIELDED'): ts.Expression {
+    return protocolLiteral(this.tsApi, this.f, name);
+  }
+
+  private setState(label: number): ts.Statement {
+    return this.f.createExpressionStatement(this.f.createAssignment(this.thisField_('state'), this.f.createNumericLiteral(label)));
+  }
+
+  private assignField(field: string, value: ts.Expression): ts.Statement {
+    return this.f.createExpressionStatement(this.f.createAssignment(this.thisField_(field), value));
+  }
+
+  private continueDispatch(): ts.Statement {
+    if (this.verbatimLoops > 0) {
+      this.needsDispatchLabel = true;
+      return this.f.createContinueStatement(this.names.dispatch);
+    }
+    return this.f.createContinueStatement();
+  }
+
+  /** `return this.exitWith(RETURN, v)`: finishes the frame with `v`. */
+  private returnExit(value: ts.Expression): ts.Statement {
+    return this.f.createReturnStatement(
+      this.f.createCallExpression(this.f.createPropertyAccessExpression(this.f.createThis(), 'exitWith'), undefined, [this.constant('RETURN'), value]),
+    );
+  }
+
+  private jumpStatements(target: Target, regions: Region[]): ts.Statement[] {
+    for (let i = regions.length - 1; i >= target.depth; i--) {
+      const fin = regions[i]!.fin;
+      if (fin === undefined) continue;
+      let entry = fin.jumps.find((j) => j.target.label === target.label);
+      if (entry === undefined) {
+        entry = { code: 3 + fin.jumps.length, target };
+        fin.jumps.push(entry);
+      }
+      return [this.assignField(fin.fField, this.f.createNumericLiteral(entry.code)), this.setState(fin.label), this.continueDispatch()];
+    }
+    return [this.setState(target.label), this.continueDispatch()];
+  }
+
+  private jump(label: number): void {
+    this.emitAll([this.setState(label), this.continueDispatch()], true);
+  }
+
+  private returnStatements(value: ts.Expression, regions: Region[]): ts.Statement[] {
+    const fin = this.returnFinOf(regions);
+    if (fin === undefined) return [this.returnExit(value)];
+    return [
+      this.assignField(fin.vField, value),
+      this.assignField(fin.fField, this.f.createNumericLiteral(RETURN_CODE)),
+      this.setState(fin.label),
+      this.continueDispatch(),
+    ];
+  }
+
+  /** The end of a `finally`: carry on with the pending completion (normal: fall through). */
+  private finallyEnd(fin: FinallyInfo, outer: Region[], withThrow: boolean): void {
+    const f = this.f;
+    const clauses: ts.CaseClause[] = [];
+    if (withThrow) clauses.push(f.createCaseClause(f.createNumericLiteral(THROW_CODE), [f.createThrowStatement(this.thisField_(fin.vField))]));
+    clauses.push(f.createCaseClause(f.createNumericLiteral(RETURN_CODE), this.returnStatements(this.thisField_(fin.vField), outer)));
+    for (const j of fin.jumps) clauses.push(f.createCaseClause(f.createNumericLiteral(j.code), this.jumpStatements(j.target, outer)));
+    this.emit(f.createSwitchStatement(this.thisField_(fin.fField), f.createCaseBlock(clauses)));
+  }
+
+  // ---------------------------------------------------------------- temporaries
+
+  private newTemp(): string {
+    const name = this.freeTemps.pop() ?? this.addField(`$t${this.tempCount++}`);
+    this.usedTemps.push(name);
+    return name;
+  }
+
+  /** `this.$tN = expr`, returning `this.$tN`: the value of `expr` now, whatever runs before it is used. */
+  private spill(expr: ts.Expression): ts.Expression {
+    if (this.isStable(expr)) return expr;
+    const temp = this.newTemp();
+    this.emit(this.assignField(temp, expr));
+    const ref = this.thisField_(temp);
+    this.stableNodes.add(ref);
+    return ref;
+  }
+
+  private isStable(expr: ts.Expression): boolean {
+    const ts = this.tsApi;
+    if (this.stableNodes.has(expr)) return true;
+    return ts.isNumericLiteral(expr) || ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr) || ts.isBigIntLiteral(expr) ||
+      expr.kind === this.SK.TrueKeyword || expr.kind === this.SK.FalseKeyword || expr.kind === this.SK.NullKeyword ||
+      (ts.isVoidExpression(expr) && ts.isNumericLiteral(expr.expression));
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private lowerStatements(statements: readonly ts.Statement[]): void {
+    for (const s of statements) this.lowerStatement(s);
+  }
+
+  private lowerStatement(s: ts.Statement, labels: string[] = []): void {
+    const mark = this.usedTemps.length;
+    try {
+      this.lowerStatementInner(s, labels);
+    } finally {
+      const released = this.usedTemps.splice(mark);
+      this.freeTemps.push(...released);
+    }
+  }
+
+  private lowerStatementInner(s: ts.Statement, labels: string[]): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    if (!this.containsYield(s) && !ts.isLabeledStatement(s)) {
+      for (const out of this.rewriteStatement(s)) this.emit(ts.setSourceMapRange(out, s), this.isTerminator(out));
+      return;
+    }
+    if (ts.isBlock(s)) return this.lowerStatements(s.statements);
+    if (ts.isExpressionStatement(s)) {
+      const e = this.lowerExpr(s.expression, true);
+      if (!this.isStable(e) && !(ts.isIdentifier(e) && e.text === this.names.value)) this.emit(ts.setSourceMapRange(f.createExpressionStatement(e), s));
+      return;
+    }
+    if (ts.isVariableStatement(s)) return this.lowerDeclarationList(s.declarationList, s);
+    if (ts.isIfStatement(s)) {
+      const test = this.lowerExpr(s.expression);
+      const elseLabel = this.newLabel();
+      const end = s.elseStatement !== undefined ? this.newLabel() : elseLabel;
+      this.emit(ts.setSourceMapRange(f.createIfStatement(f.createLogicalNot(test), f.createBlock([this.setState(elseLabel), this.continueDispatch()])), s.expression));
+      this.lowerStatement(s.thenStatement);
+      if (s.elseStatement !== undefined) {
+        if (!this.terminated) this.jump(end);
+        this.mark(elseLabel);
+        this.lowerStatement(s.elseStatement);
+      }
+      this.mark(end);
+      return;
+    }
+    if (ts.isReturnStatement(s)) {
+      const value = s.expression !== undefined ? this.lowerExpr(s.expression) : f.createVoidZero();
+      const out = this.returnStatements(value, this.regions);
+      for (const o of out) ts.setSourceMapRange(o, s);
+      this.emitAll(out, true);
+      return;
+    }
+    if (ts.isThrowStatement(s)) {
+      const value = this.lowerExpr(s.expression);
+      this.emit(ts.setSourceMapRange(f.createThrowStatement(value), s), true);
+      return;
+    }
+    if (ts.isLabeledStatement(s)) {
+      const all = [...labels, s.label.text];
+      const inner = s.statement;
+      if (!this.containsYield(inner)) {
+        for (const out of this.rewriteStatement(s)) this.emit(ts.setSourceMapRange(out, s), this.isTerminator(out));
+        return;
+      }
+      if (ts.isIterationStatement(inner, false) || ts.isLabeledStatement(inner)) return this.lowerStatement(inner, all);
+      if (ts.isSwitchStatement(inner)) return this.lowerSwitch(inner, all);
+      const end = this.newLabel();
+      this.leaps.push({ labels: all, kind: 'block', brk: { label: end, depth: this.regions.length }, cont: undefined });
+      this.lowerStatement(inner);
+      this.leaps.pop();
+      this.mark(end);
+      return;
+    }
+    if (ts.isWhileStatement(s)) {
+      const top = this.newLabel();
+      const end = this.newLabel();
+      this.mark(top);
+      const test = this.lowerExpr(s.expression);
+      this.emit(ts.setSourceMapRange(f.createIfStatement(f.createLogicalNot(test), f.createBlock([this.setState(end), this.continueDispatch()])), s.expression));
+      this.loopBody(s.statement, labels, end, top);
+      if (!this.terminated) this.jump(top);
+      this.mark(end);
+      return;
+    }
+    if (ts.isDoStatement(s)) {
+      const top = this.newLabel();
+      const cont = this.newLabel();
+      const end = this.newLabel();
+      this.mark(top);
+      this.loopBody(s.statement, labels, end, cont);
+      this.mark(cont);
+      const test = this.lowerExpr(s.expression);
+      this.emit(ts.setSourceMapRange(f.createIfStatement(test, f.createBlock([this.setState(top), this.continueDispatch()])), s.expression));
+      this.mark(end);
+      return;
+    }
+    if (ts.isForStatement(s)) {
+      if (s.initializer !== undefined) {
+        if (ts.isVariableDeclarationList(s.initializer)) this.lowerDeclarationList(s.initializer, s.initializer);
+        else {
+          const e = this.lowerExpr(s.initializer, true);
+          if (!this.isStable(e)) this.emit(ts.setSourceMapRange(f.createExpressionStatement(e), s.initializer));
+        }
+      }
+      const top = this.newLabel();
+      const cont = this.newLabel();
+      const end = this.newLabel();
+      this.mark(top);
+      if (s.condition !== undefined) {
+        const test = this.lowerExpr(s.condition);
+        this.emit(ts.setSourceMapRange(f.createIfStatement(f.createLogicalNot(test), f.createBlock([this.setState(end), this.continueDispatch()])), s.condition));
+      }
+      this.loopBody(s.statement, labels, end, cont);
+      this.mark(cont);
+      if (s.incrementor !== undefined) {
+        const e = this.lowerExpr(s.incrementor, true);
+        if (!this.isStable(e)) this.emit(ts.setSourceMapRange(f.createExpressionStatement(e), s.incrementor));
+      }
+      this.jump(top);
+      this.mark(end);
+      return;
+    }
+    if (ts.isForOfStatement(s)) return this.lowerForOf(s, labels);
+    if (ts.isSwitchStatement(s)) return this.lowerSwitch(s, labels);
+    if (ts.isTryStatement(s)) return this.lowerTry(s);
+    if (ts.isForInStatement(s)) throw new Unsupported(s, '`for-in` with a `yield` inside is not supported yet');
+    throw new Unsupported(s, `a ${ts.SyntaxKind[s.kind]} containing \`yield\` is not supported`);
+  }
+
+  private isTerminator(s: ts.Statement): boolean {
+    const ts = this.tsApi;
+    return ts.isReturnStatement(s) || ts.isThrowStatement(s) || ts.isContinueStatement(s) || ts.isBreakStatement(s) || this.jumpBlocks.has(s);
+  }
+
+  private loopBody(body: ts.Statement, labels: string[], brk: number, cont: number): void {
+    this.leaps.push({ labels, kind: 'loop', brk: { label: brk, depth: this.regions.length }, cont: { label: cont, depth: this.regions.length } });
+    this.lowerStatement(body);
+    this.leaps.pop();
+  }
+
+  private lowerDeclarationList(list: ts.VariableDeclarationList, rangeNode: ts.Node): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+    for (const d of list.declarations) {
+      if (d.initializer === undefined) {
+        if (!isVar) for (const target of this.bindingTargets(d.name)) this.emit(ts.setSourceMapRange(this.assignField(target, f.createVoidZero()), d));
+        continue;
+      }
+      const value = this.lowerExpr(d.initializer);
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
+    }
+    void rangeNode;
+  }
+
+  private bindingTargets(name: ts.BindingName): string[] {
+    const ts = this.tsApi;
+    if (ts.isIdentifier(name)) return [this.fieldOfDeclaration(name)];
+    const out: string[] = [];
+    for (const e of name.elements) if (ts.isBindingElement(e)) out.push(...this.bindingTargets(e.name));
+    return out;
+  }
+
+  private fieldOfDeclaration(id: ts.Identifier): string {
+    const b = this.scopes.bindings.find((x) => x.id === id);
+    if (b === undefined || b.field === undefined) throw new Unsupported(id, `internal: '${id.text}' has no frame field`);
+    return b.field;
+  }
+
+  /** A binding pattern as the equivalent assignment target (fields for the bound names). */
+  private bindingToTarget(name: ts.BindingName): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    if (ts.isIdentifier(name)) {
+      const b = this.scopes.bindings.find((x) => x.id === name);
+      if (b?.field !== undefined) return ts.setSourceMapRange(this.thisField_(b.field), name);
+      return f.createIdentifier(name.text);
+    }
+    const withDefault = (target: ts.Expression, init: ts.Expression | undefined): ts.Expression => {
+      if (init === undefined) return target;
+      if (this.containsYield(init)) throw new Unsupported(init, '`yield` in a destructuring default is not supported yet');
+      return f.createAssignment(target, this.rewriteExpr(init));
+    };
+    if (ts.isObjectBindingPattern(name)) {
+      return f.createObjectLiteralExpression(
+        name.elements.map((e) => {
+          if (e.dotDotDotToken !== undefined) return f.createSpreadAssignment(this.bindingToTarget(e.name));
+          let key: ts.PropertyName;
+          if (e.propertyName === undefined) key = f.createIdentifier((e.name as ts.Identifier).text);
+          else if (ts.isComputedPropertyName(e.propertyName)) {
+            if (this.containsYield(e.propertyName)) throw new Unsupported(e, '`yield` in a computed destructuring key is not supported yet');
+            key = f.createComputedPropertyName(this.rewriteExpr(e.propertyName.expression));
+          } else key = e.propertyName;
+          return f.createPropertyAssignment(key, withDefault(this.bindingToTarget(e.name), e.initializer));
+        }),
+      );
+    }
+    return f.createArrayLiteralExpression(
+      name.elements.map((e) => {
+        if (ts.isOmittedExpression(e)) return e;
+        if (e.dotDotDotToken !== undefined) return f.createSpreadElement(this.bindingToTarget(e.name));
+        return withDefault(this.bindingToTarget(e.name), e.initializer);
+      }),
+    );
+  }
+
+  private lowerForOf(s: ts.ForOfStatement, labels: string[]): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    if (s.awaitModifier !== undefined) throw new Unsupported(s, '`for await` is not supported in coroutines');
+    const iterable = this.lowerExpr(s.expression);
+    const it = this.addField('$iterator');
+    const nextField = this.addField('$next');
+    const fin: FinallyInfo = { label: this.newLabel(), fField: this.addField('$completion'), vField: this.addField('$completionValue'), jumps: [] };
+    this.fields.find((x) => x.name === fin.fField)!.init = 'zero';
+    this.hasRegions = true;
+    this.emit(ts.setSourceMapRange(this.assignField(it, f.createCallExpression(this.rt('iteratorOf'), undefined, [iterable])), s.expression));
+    this.emit(this.assignField(nextField, f.createPropertyAccessExpression(this.thisField_(it), 'next')));
+    const top = this.newLabel();
+    const bodyLabel = this.newLabel();
+    const end = this.newLabel();
+    const outer = [...this.regions];
+    this.mark(top);
+    // { const r = this.$next.call(this.$iterator); if (!(r is an object)) throw TypeError; if (r.done) exit; value = r.value; }
+    const r = this.id(this.names.result);
+    const notObject = f.createLogicalOr(
+      f.createStrictEquality(r, f.createNull()),
+      f.createLogicalAnd(
+        f.createStrictInequality(f.createTypeOfExpression(r), f.createStringLiteral('object')),
+        f.createStrictInequality(f.createTypeOfExpression(r), f.createStringLiteral('function')),
+      ),
+    );
+    this.emit(
+      ts.setSourceMapRange(
+        f.createBlock(
+          [
+            f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(r, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(this.thisField_(nextField), 'call'), undefined, [this.thisField_(it)]))], ts.NodeFlags.Const)),
+            f.createIfStatement(notObject, f.createThrowStatement(f.createNewExpression(f.createIdentifier('TypeError'), undefined, [f.createBinaryExpression(f.createBinaryExpression(f.createStringLiteral('Iterator result '), this.SK.PlusToken, f.createCallExpression(f.createIdentifier('String'), undefined, [r])), this.SK.PlusToken, f.createStringLiteral(' is not an object'))]))),
+            f.createIfStatement(f.createPropertyAccessExpression(r, 'done'), f.createBlock([this.setState(end), this.continueDispatch()])),
+            f.createExpressionStatement(f.createAssignment(this.id(this.names.value), f.createPropertyAccessExpression(r, 'value'))),
+          ],
+          true,
+        ),
+        s.initializer,
+      ),
+    );
+    // The body and the loop variable's assignment close the iterator on any abrupt exit.
+    this.regions.push({ kind: 'forof', catchLabel: undefined, fin });
+    this.mark(bodyLabel);
+    const value = this.id(this.names.value);
+    if (ts.isVariableDeclarationList(s.initializer)) {
+      const d = s.initializer.declarations[0]!;
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
+    } else {
+      if (this.containsYield(s.initializer)) throw new Unsupported(s.initializer, '`yield` in a for-of target is not supported');
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.rewriteExpr(s.initializer), value)), s.initializer));
+    }
+    this.leaps.push({ labels, kind: 'loop', brk: { label: end, depth: outer.length }, cont: { label: top, depth: this.regions.length } });
+    this.lowerStatement(s.statement);
+    this.leaps.pop();
+    if (!this.terminated) this.jump(top);
+    this.regions.pop();
+    // The close block: a throw closes quietly and rethrows; a return or jump closes, then carries on.
+    this.terminated = true;
+    this.mark(fin.label);
+    const close = f.createExpressionStatement(f.createCallExpression(this.rt('closeIterator'), undefined, [this.thisField_(it)]));
+    this.emit(
+      f.createIfStatement(
+        f.createStrictEquality(this.thisField_(fin.fField), f.createNumericLiteral(THROW_CODE)),
+        f.createBlock([f.createTryStatement(f.createBlock([close]), f.createCatchClause(undefined, f.createBlock([])), undefined), f.createThrowStatement(this.thisField_(fin.vField))], true),
+      ),
+    );
+    this.emit(close);
+    this.finallyEnd(fin, outer, false);
+    this.terminated = true;
+    this.mark(end);
+  }
+
+  private lowerSwitch(s: ts.SwitchStatement, labels: string[]): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    const testsHaveYield = s.caseBlock.clauses.some((c) => ts.isCaseClause(c) && this.containsYield(c.expression));
+    const discValue = this.lowerExpr(s.expression);
+    const disc = testsHaveYield ? this.spill(discValue) : discValue;
+    const end = this.newLabel();
+    const clauseLabels = s.caseBlock.clauses.map(() => this.newLabel());
+    let defaultLabel = end;
+    s.caseBlock.clauses.forEach((c, i) => {
+      if (ts.isDefaultClause(c)) defaultLabel = clauseLabels[i]!;
+    });
+    if (!testsHaveYield) {
+      // A native switch only picks the clause; its body runs as states.
+      const clauses: ts.CaseOrDefaultClause[] = [];
+      s.caseBlock.clauses.forEach((c, i) => {
+        const jump = [this.setState(clauseLabels[i]!), this.continueDispatch()];
+        clauses.push(ts.isCaseClause(c) ? ts.setSourceMapRange(f.createCaseClause(this.rewriteExpr(c.expression), jump), c) : f.createDefaultClause(jump));
+      });
+      if (defaultLabel === end) clauses.push(f.createDefaultClause([this.setState(end), this.continueDispatch()]));
+      this.emit(ts.setSourceMapRange(f.createSwitchStatement(disc, f.createCaseBlock(clauses)), s), true);
+    } else {
+      s.caseBlock.clauses.forEach((c, i) => {
+        if (!ts.isCaseClause(c)) return;
+        const test = this.lowerExpr(c.expression);
+        this.emit(ts.setSourceMapRange(f.createIfStatement(f.createStrictEquality(disc, test), f.createBlock([this.setState(clauseLabels[i]!), this.continueDispatch()])), c));
+      });
+      this.jump(defaultLabel);
+    }
+    this.leaps.push({ labels, kind: 'switch', brk: { label: end, depth: this.regions.length }, cont: undefined });
+    s.caseBlock.clauses.forEach((c, i) => {
+      this.mark(clauseLabels[i]!);
+      this.lowerStatements(c.statements);
+    });
+    this.leaps.pop();
+    this.mark(end);
+  }
+
+  private lowerTry(s: ts.TryStatement): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    this.hasRegions = true;
+    const outer = [...this.regions];
+    const catchLabel = s.catchClause !== undefined ? this.newLabel() : undefined;
+    let fin: FinallyInfo | undefined;
+    if (s.finallyBlock !== undefined) {
+      fin = { label: this.newLabel(), fField: this.addField('$completion'), vField: this.addField('$completionValue'), jumps: [] };
+      this.fields.find((x) => x.name === fin!.fField)!.init = 'zero';
+    }
+    const end = this.newLabel();
+    const normalExit = (): void => {
+      if (this.terminated) return;
+      if (fin !== undefined) {
+        this.emit(this.assignField(fin.fField, f.createNumericLiteral(NORMAL)));
+        this.jump(fin.label);
+      } else this.jump(end);
+    };
+    this.regions.push({ kind: 'try', catchLabel, fin });
+    this.mark(this.newLabel());
+    this.lowerStatement(s.tryBlock);
+    normalExit();
+    this.regions.pop();
+    if (s.catchClause !== undefined && catchLabel !== undefined) {
+      this.regions.push({ kind: 'catch', catchLabel: undefined, fin });
+      this.mark(catchLabel);
+      const decl = s.catchClause.variableDeclaration;
+      if (decl !== undefined) {
+        this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(decl.name), this.id(this.names.value))), decl));
+      }
+      this.lowerStatement(s.catchClause.block);
+      normalExit();
+      this.regions.pop();
+    }
+    if (fin !== undefined && s.finallyBlock !== undefined) {
+      this.mark(fin.label);
+      this.lowerStatement(s.finallyBlock);
+      if (!this.terminated) this.finallyEnd(fin, outer, true);
+    }
+    this.mark(end);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /**
+   * Lowers an expression that may contain `yield`: emits what must run before, returns what computes
+   * its value. The result reads `value` only when it is the value of the last suspension.
+   */
+  private lowerExpr(e: ts.Expression, discard = false): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    if (!this.containsYield(e)) return this.rewriteExpr(e);
+    if (ts.isYieldExpression(e)) return this.lowerYield(e);
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) {
+      return this.lowerExpr(e.expression, discard);
+    }
+    if (ts.isBinaryExpression(e)) return this.lowerBinary(e, discard);
+    if (ts.isConditionalExpression(e)) {
+      const test = this.lowerExpr(e.condition);
+      const temp = this.newTemp();
+      const elseLabel = this.newLabel();
+      const end = this.newLabel();
+      this.emit(f.createIfStatement(f.createLogicalNot(test), f.createBlock([this.setState(elseLabel), this.continueDispatch()])));
+      this.emit(this.assignField(temp, this.lowerExpr(e.whenTrue)));
+      this.jump(end);
+      this.mark(elseLabel);
+      this.emit(this.assignField(temp, this.lowerExpr(e.whenFalse)));
+      this.mark(end);
+      return this.stable(this.thisField_(temp));
+    }
+    if (ts.isCallExpression(e)) return this.lowerCall(e);
+    if (ts.isNewExpression(e)) {
+      const [callee, ...args] = this.lowerList([e.expression, ...(e.arguments ?? [])]);
+      return f.createNewExpression(callee!, undefined, args);
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) throw new Unsupported(e, '`yield` inside an optional chain is not supported yet');
+      return f.createPropertyAccessExpression(this.lowerExpr(e.expression), e.name);
+    }
+    if (ts.isElementAccessExpression(e)) {
+      if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) throw new Unsupported(e, '`yield` inside an optional chain is not supported yet');
+      const [obj, key] = this.lowerList([e.expression, e.argumentExpression]);
+      return f.createElementAccessExpression(obj!, key!);
+    }
+    if (ts.isArrayLiteralExpression(e)) return f.createArrayLiteralExpression(this.lowerList(e.elements), false);
+    if (ts.isObjectLiteralExpression(e)) return this.lowerObject(e);
+    if (ts.isTemplateExpression(e)) {
+      const parts = this.lowerList(e.templateSpans.map((span) => span.expression), true);
+      return f.createTemplateExpression(
+        e.head,
+        e.templateSpans.map((span, i) => f.createTemplateSpan(parts[i]!, span.literal)),
+      );
+    }
+    if (ts.isPrefixUnaryExpression(e)) {
+      if (e.operator === this.SK.PlusPlusToken || e.operator === this.SK.MinusMinusToken) throw new Unsupported(e, '`yield` inside an increment target is not supported');
+      return f.createPrefixUnaryExpression(e.operator, this.lowerExpr(e.operand));
+    }
+    if (ts.isTypeOfExpression(e)) return f.createTypeOfExpression(this.lowerExpr(e.expression));
+    if (ts.isVoidExpression(e)) return f.createVoidExpression(this.lowerExpr(e.expression));
+    if (ts.isDeleteExpression(e)) return f.createDeleteExpression(this.lowerExpr(e.expression));
+    if (ts.isSpreadElement(e)) return f.createSpreadElement(this.lowerExpr(e.expression));
+    throw new Unsupported(e, `\`yield\` inside a ${ts.SyntaxKind[e.kind]} is not supported yet`);
+  }
+
+  private stable<T extends ts.Expression>(e: T): T {
+    this.stableNodes.add(e);
+    return e;
+  }
+
+  /**
+   * Lowers operands evaluated left to right: each operand before the last one containing `yield` is
+   * spilled (its value taken before the suspension). Spread elements are spread into an array first;
+   * template substitutions are converted to strings at their turn.
+   */
+  private lowerList(items: readonly ts.Expression[], templateParts = false): ts.Expression[] {
+    const ts = this.tsApi;
+    const f = this.f;
+    let last = -1;
+    items.forEach((item, i) => {
+      if (this.containsYield(item)) last = i;
+    });
+    return items.map((item, i) => {
+      if (i > last) return ts.isOmittedExpression(item) ? item : this.rewriteExpr(item);
+      if (ts.isOmittedExpression(item)) return item;
+      if (ts.isSpreadElement(item)) {
+        const inner = this.lowerExpr(item.expression);
+        if (i === last) return f.createSpreadElement(inner);
+        return f.createSpreadElement(this.spill(f.createArrayLiteralExpression([f.createSpreadElement(inner)])));
+      }
+      const value = this.lowerExpr(item);
+      if (i === last) return value;
+      if (templateParts) return this.spill(f.createTemplateExpression(f.createTemplateHead(''), [f.createTemplateSpan(value, f.createTemplateTail(''))]));
+      return this.spill(value);
+    });
+  }
+
+  private lowerYield(e: ts.YieldExpression): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    const operand = e.expression !== undefined ? this.lowerExpr(e.expression) : f.createVoidZero();
+    const label = this.newLabel();
+    const fiber = this.id(this.names.fiber);
+    if (e.asteriskToken === undefined) {
+      this.emitAll(
+        [
+          f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(fiber, 'yielded'), operand)),
+          f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(fiber, 'signal'), this.constant('YIELDED'))),
+          f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(fiber, 'top'), f.createThis())),
+          this.setState(label),
+          f.createReturnStatement(this.rt('SUSPEND')),
+        ].map((s) => ts.setSourceMapRange(s, e)),
+        true,
+      );
+    } else {
+      // The hybrid call of protocol.ts: a frame is stepped at once, in this JavaScript call.
+      const child = this.id(this.names.child);
+      const value = this.id(this.names.value);
+      const suspendHere = (link: boolean): ts.Statement =>
+        f.createIfStatement(
+          f.createStrictEquality(value, this.rt('SUSPEND')),
+          f.createBlock(
+            [
+              ...(link ? [f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(child, 'caller'), f.createThis()))] : []),
+              this.setState(label),
+              f.createReturnStatement(this.rt('SUSPEND')),
+            ],
+            true,
+          ),
+        );
+      const block = f.createBlock(
+        [
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(child, undefined, undefined, operand)], ts.NodeFlags.Const)),
+          f.createIfStatement(
+            f.createLogicalAnd(
+              f.createStrictEquality(f.createPropertyAccessChain(child, f.createToken(this.SK.QuestionDotToken), 'isTsyncioFrame'), f.createTrue()),
+              f.createGreaterThan(f.createPostfixDecrement(f.createPropertyAccessExpression(fiber, 'budget')), f.createNumericLiteral(0)),
+            ),
+            f.createBlock(
+              [
+                f.createExpressionStatement(f.createAssignment(value, f.createCallExpression(f.createPropertyAccessExpression(child, 'step'), undefined, [fiber, this.constant('NEXT'), f.createVoidZero()]))),
+                suspendHere(true),
+              ],
+              true,
+            ),
+            f.createBlock(
+              [f.createExpressionStatement(f.createAssignment(value, f.createCallExpression(this.rt('delegate'), undefined, [fiber, f.createThis(), child]))), suspendHere(false)],
+              true,
+            ),
+          ),
+        ],
+        true,
+      );
+      this.emit(ts.setSourceMapRange(block, e));
+    }
+    // Resumed here (or, after a call that returned at once, fallen into): `value` is the result.
+    this.mark(label);
+    return this.id(this.names.value);
+  }
+
+  private lowerBinary(e: ts.BinaryExpression, discard: boolean): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    const op = e.operatorToken.kind;
+    const SK = this.SK;
+    if (op === SK.CommaToken) {
+      const left = this.lowerExpr(e.left, true);
+      if (!this.isStable(left) && !(ts.isIdentifier(left) && left.text === this.names.value)) this.emit(f.createExpressionStatement(left));
+      return this.lowerExpr(e.right, discard);
+    }
+    if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) {
+      const left = this.lowerExpr(e.left);
+      if (!this.containsYield(e.right)) return f.createBinaryExpression(left, op, this.rewriteExpr(e.right));
+      const temp = this.newTemp();
+      const end = this.newLabel();
+      this.emit(this.assignField(temp, left));
+      const t = this.thisField_(temp);
+      const skip =
+        op === SK.AmpersandAmpersandToken ? f.createLogicalNot(t) :
+        op === SK.BarBarToken ? t :
+        f.createLogicalAnd(f.createStrictInequality(t, f.createNull()), f.createStrictInequality(this.thisField_(temp), f.createVoidZero()));
+      this.emit(f.createIfStatement(skip, f.createBlock([this.setState(end), this.continueDispatch()])));
+      this.emit(this.assignField(temp, this.lowerExpr(e.right)));
+      this.mark(end);
+      return this.stable(this.thisField_(temp));
+    }
+    if (op === SK.EqualsToken) {
+      const target = this.skipOuter(e.left);
+      if (ts.isPropertyAccessExpression(target)) {
+        if (target.questionDotToken !== undefined) throw new Unsupported(target, 'optional chain as an assignment target');
+        const obj = this.spillIf(this.lowerExpr(target.expression), true);
+        return f.createAssignment(f.createPropertyAccessExpression(obj, target.name), this.lowerExpr(e.right));
+      }
+      if (ts.isElementAccessExpression(target)) {
+        const [obj, key] = this.lowerList([target.expression, target.argumentExpression]).map((x) => this.spillIf(x, true));
+        return f.createAssignment(f.createElementAccessExpression(obj!, key!), this.lowerExpr(e.right));
+      }
+      if (this.containsYield(target)) throw new Unsupported(target, '`yield` inside a destructuring target is not supported yet');
+      const value = this.lowerExpr(e.right);
+      return f.createAssignment(this.rewriteExpr(target as ts.Expression), value);
+    }
+    if (op >= SK.FirstCompoundAssignment && op <= SK.LastCompoundAssignment) {
+      if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
+        throw new Unsupported(e, '`yield` in a logical assignment is not supported yet');
+      }
+      const binaryOp = compoundToBinary(SK, op);
+      const target = this.skipOuter(e.left);
+      if (ts.isIdentifier(target)) {
+        const old = this.spillIf(this.rewriteExpr(target), this.containsYield(e.right));
+        const right = this.lowerExpr(e.right);
+        return f.createAssignment(this.rewriteExpr(target), f.createBinaryExpression(old, binaryOp, right));
+      }
+      if (ts.isPropertyAccessExpression(target) && target.questionDotToken === undefined) {
+        const obj = this.spillIf(this.lowerExpr(target.expression), true);
+        const old = this.spill(f.createPropertyAccessExpression(obj, target.name));
+        const right = this.lowerExpr(e.right);
+        return f.createAssignment(f.createPropertyAccessExpression(obj, target.name), f.createBinaryExpression(old, binaryOp, right));
+      }
+      if (ts.isElementAccessExpression(target) && target.questionDotToken === undefined) {
+        const [obj, key] = this.lowerList([target.expression, target.argumentExpression]).map((x) => this.spillIf(x, true));
+        const old = this.spill(f.createElementAccessExpression(obj!, key!));
+        const right = this.lowerExpr(e.right);
+        return f.createAssignment(f.createElementAccessExpression(obj!, key!), f.createBinaryExpression(old, binaryOp, right));
+      }
+      throw new Unsupported(target, 'unsupported compound assignment target around `yield`');
+    }
+    const [left, right] = this.lowerList([e.left, e.right]);
+    return f.createBinaryExpression(left!, op, right!);
+  }
+
+  private spillIf(e: ts.Expression, cond: boolean): ts.Expression {
+    return cond ? this.spill(e) : e;
+  }
+
+  private skipOuter(e: ts.Expression): ts.Expression {
+    const ts = this.tsApi;
+    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    return e;
+  }
+
+  private lowerCall(e: ts.CallExpression): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) throw new Unsupported(e, '`yield` inside an optional call is not supported yet');
+    if (e.expression.kind === this.SK.SuperKeyword || e.expression.kind === this.SK.ImportKeyword) throw new Unsupported(e, 'unsupported call around `yield`');
+    const callee = this.skipOuter(e.expression);
+    const argsYield = e.arguments.some((a) => this.containsYield(a));
+    if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && !(callee.flags & ts.NodeFlags.OptionalChain)) {
+      // The receiver and the method are read before the arguments; `this` is the receiver.
+      if (!argsYield) {
+        const obj = this.lowerExpr(callee.expression);
+        if (ts.isPropertyAccessExpression(callee)) return f.createCallExpression(f.createPropertyAccessExpression(obj, callee.name), undefined, e.arguments.map((a) => this.rewriteExpr(a)));
+        const spilledObj = this.spillIf(obj, this.containsYield(callee.argumentExpression));
+        return f.createCallExpression(f.createElementAccessExpression(spilledObj, this.lowerExpr(callee.argumentExpression)), undefined, e.arguments.map((a) => this.rewriteExpr(a)));
+      }
+      const obj = this.spill(this.lowerExpr(callee.expression));
+      let method: ts.Expression;
+      if (ts.isPropertyAccessExpression(callee)) method = f.createPropertyAccessExpression(obj, callee.name);
+      else {
+        const key = this.spillIf(this.lowerExpr(callee.argumentExpression), true);
+        method = f.createElementAccessExpression(obj, key);
+      }
+      const fn = this.spill(method);
+      const args = this.lowerList(e.arguments);
+      return f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [obj, ...args]);
+    }
+    const [fnExpr, ...args] = this.lowerList([callee, ...e.arguments]);
+    // A spilled callee is a field read: call it without the frame as `this`.
+    const target = this.isFieldRead(fnExpr!) ? f.createParenthesizedExpression(f.createCommaListExpression([f.createNumericLiteral(0), fnExpr!])) : fnExpr!;
+    return f.createCallExpression(target, undefined, args);
+  }
+
+  private isFieldRead(e: ts.Expression): boolean {
+    return this.tsApi.isPropertyAccessExpression(e) && e.expression.kind === this.SK.ThisKeyword;
+  }
+
+  private lowerObject(e: ts.ObjectLiteralExpression): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    // The evaluated parts, in order: computed keys, values, spread sources.
+    const parts: ts.Expression[] = [];
+    for (const p of e.properties) {
+      if (p.name !== undefined && ts.isComputedPropertyName(p.name)) parts.push(p.name.expression);
+      if (ts.isPropertyAssignment(p)) parts.push(p.initializer);
+      else if (ts.isShorthandPropertyAssignment(p)) parts.push(p.name);
+      else if (ts.isSpreadAssignment(p)) parts.push(f.createObjectLiteralExpression([f.createSpreadAssignment(p.expression)]));
+      else if (this.containsYield(p)) throw new Unsupported(p, '`yield` inside an object literal method is not supported');
+    }
+    const values = this.lowerList(parts);
+    let i = 0;
+    const props = e.properties.map((p): ts.ObjectLiteralElementLike => {
+      let name = p.name;
+      if (name !== undefined && ts.isComputedPropertyName(name)) name = f.createComputedPropertyName(values[i++]!);
+      if (ts.isPropertyAssignment(p)) return f.createPropertyAssignment(name as ts.PropertyName, values[i++]!);
+      if (ts.isShorthandPropertyAssignment(p)) return f.createPropertyAssignment(p.name.text, values[i++]!);
+      if (ts.isSpreadAssignment(p)) return f.createSpreadAssignment(values[i++]!);
+      if (name !== p.name && ts.isMethodDeclaration(p)) return f.updateMethodDeclaration(p, p.modifiers, p.asteriskToken, name as ts.PropertyName, p.questionToken, p.typeParameters, p.parameters, p.type, p.body);
+      if (name !== p.name && ts.isGetAccessorDeclaration(p)) return f.updateGetAccessorDeclaration(p, p.modifiers, name as ts.PropertyName, p.parameters, p.type, p.body);
+      if (name !== p.name && ts.isSetAccessorDeclaration(p)) return f.updateSetAccessorDeclaration(p, p.modifiers, name as ts.PropertyName, p.parameters, p.body);
+      return this.rewriteNode(p) as ts.ObjectLiteralElementLike;
+    });
+    return f.createObjectLiteralExpression(props, e.properties.length > 1);
+  }
+
+  // ---------------------------------------------------------------- code without yield
+
+  private rewriteExpr(e: ts.Expression): ts.Expression {
+    return this.rewriteNode(e) as ts.Expression;
+  }
+
+  /** A statement without `yield`: kept as is, locals read from fields, jumps leaving it routed. */
+  private rewriteStatement(s: ts.Statement): ts.Statement[] {
+    const ts = this.tsApi;
+    const out = this.rewriteNode(s) as ts.Statement;
+    if (ts.isEmptyStatement(out) && !ts.isEmptyStatement(s)) return [];
+    if (this.jumpBlocks.has(out)) return [...(out as ts.Block).statements];
+    return [out];
+  }
+
+  private bindingTargets2(name: ts.BindingName): ts.Identifier[] {
+    const ts = this.tsApi;
+    if (ts.isIdentifier(name)) return [name];
+    const out: ts.Identifier[] = [];
+    for (const e of name.elements) if (ts.isBindingElement(e)) out.push(...this.bindingTargets2(e.name));
+    return out;
+  }
+
+  private fieldRef(b: Binding, at: ts.Node): ts.Expression {
+    return this.tsApi.setSourceMapRange(this.thisField_(b.field!), at);
+  }
+
+  /**
+   * The rewriting visitor for code without `yield`. Tracks: nested functions (`this`/`arguments`/jumps
+   * are their own in non-arrow functions; jumps are their own in arrows too), loops and labels inside
+   * the verbatim code (jumps that stay inside it are untouched), native try/finally (a jump leaving
+   * through it is declined, see below).
+   */
+  private rewriteNode(root: ts.Node): ts.Node | ts.Node[] {
+    const ts = this.tsApi;
+    const f = this.f;
+    const SK = this.SK;
+    let fnDepth = 0; // function-likes entered (any kind)
+    let nonArrowDepth = 0; // non-arrow function-likes or classes entered
+    const innerLabels: string[] = [];
+    let innerBreakable = 0;
+    let innerLoops = 0;
+
+    const routeJump = (node: ts.BreakStatement | ts.ContinueStatement): ts.Statement => {
+      const isBreak = ts.isBreakStatement(node);
+      const labelName = node.label?.text;
+      if (labelName !== undefined ? innerLabels.includes(labelName) : isBreak ? innerBreakable > 0 : innerLoops > 0) return node;
+      let target: Target | undefined;
+      for (let i = this.leaps.length - 1; i >= 0; i--) {
+        const leap = this.leaps[i]!;
+        if (labelName !== undefined ? !leap.labels.includes(labelName) : isBreak ? leap.kind === 'block' : leap.kind !== 'loop') continue;
+        target = isBreak ? leap.brk : leap.cont;
+        break;
+      }
+      if (target === undefined) throw new Unsupported(node, 'jump target not found');
+      if (this.nativeFinallyDepth > 0) throw new Unsupported(node, 'a jump out of a try/finally without `yield` inside a suspending region is not supported yet');
+      const block = ts.setSourceMapRange(f.createBlock(this.jumpStatements(target, this.regions), false), node);
+      this.jumpBlocks.add(block);
+      return block;
+    };
+
+    const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
+      if (ts.isIdentifier(node)) {
+        const b = this.scopes.refs.get(node);
+        if (b?.field !== undefined) return this.fieldRef(b, node);
+        if (node.text === 'arguments' && b === undefined && nonArrowDepth === 0 && this.argsField !== undefined) {
+          return ts.setSourceMapRange(this.thisField_(this.argsField), node);
+        }
+        return node;
+      }
+      if (node.kind === SK.ThisKeyword && nonArrowDepth === 0 && this.thisField !== undefined) return this.stable(ts.setSourceMapRange(this.thisField_(this.thisField), node));
+      if (ts.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && nonArrowDepth === 0) return f.createVoidZero();
+      if (ts.isShorthandPropertyAssignment(node)) {
+        const b = this.scopes.refs.get(node.name);
+        if (b?.field !== undefined) {
+          const target = this.fieldRef(b, node.name);
+          const value = node.objectAssignmentInitializer !== undefined ? f.createAssignment(target, visitExpr(node.objectAssignmentInitializer)) : target;
+          return ts.setSourceMapRange(f.createPropertyAssignment(node.name.text, value), node);
+        }
+        if (node.name.text === 'arguments' && b === undefined && nonArrowDepth === 0 && this.argsField !== undefined) {
+          return f.createPropertyAssignment('arguments', this.thisField_(this.argsField));
+        }
+      }
+      if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && nonArrowDepth === 0) {
+        // `x()` with `x` on the frame must not call it with the frame as `this`.
+        const callee = ts.isCallExpression(node) ? node.expression : node.tag;
+        const inner = this.skipOuter(callee);
+        if (ts.isIdentifier(inner) && (this.scopes.refs.get(inner)?.field !== undefined || (inner.text === 'arguments' && this.argsField !== undefined && !this.scopes.refs.has(inner)))) {
+          const updated = ts.visitEachChild(node, visit, this.context) as ts.CallExpression | ts.TaggedTemplateExpression;
+          const wrapped = f.createParenthesizedExpression(f.createCommaListExpression([f.createNumericLiteral(0), ts.isCallExpression(updated) ? updated.expression : updated.tag]));
+          return ts.isCallExpression(updated)
+            ? f.updateCallExpression(updated, wrapped, updated.typeArguments, updated.arguments)
+            : f.updateTaggedTemplateExpression(updated, wrapped, updated.typeArguments, updated.template);
+        }
+      }
+      if (this.isFunctionLike(node) || ts.isClassLike(node)) {
+        const arrow = ts.isArrowFunction(node);
+        fnDepth++;
+        if (!arrow) nonArrowDepth++;
+        const savedLabels = innerLabels.splice(0);
+        const savedBreakable = innerBreakable;
+        const savedLoops = innerLoops;
+        const savedVerbatimLoops = this.verbatimLoops;
+        const savedFinally = this.nativeFinallyDepth;
+        innerBreakable = 0;
+        innerLoops = 0;
+        try {
+          // Non-arrow functions and classes have their own `this`, `arguments` and jumps, and may not
+          // use frame locals (checked when fields were assigned): nothing in them changes.
+          if (!arrow) return node;
+          return ts.visitEachChild(node, visit, this.context);
+        } finally {
+          fnDepth--;
+          if (!arrow) nonArrowDepth--;
+          innerLabels.push(...savedLabels);
+          innerBreakable = savedBreakable;
+          innerLoops = savedLoops;
+          this.verbatimLoops = savedVerbatimLoops;
+          this.nativeFinallyDepth = savedFinally;
+        }
+      }
+      if (fnDepth > 0) return ts.visitEachChild(node, visit, this.context);
+      if (ts.isReturnStatement(node)) {
+        if (this.nativeFinallyDepth > 0 && (this.returnFinOf(this.regions) !== undefined || this.handlerOf(this.regions) !== null)) {
+          throw new Unsupported(node, 'a `return` inside a try/finally without `yield` within a suspending try is not supported yet');
+        }
+        const value = node.expression !== undefined ? visitExpr(node.expression) : f.createVoidZero();
+        const out = this.returnStatements(value, this.regions);
+        if (out.length === 1) return ts.setSourceMapRange(out[0]!, node);
+        const block = ts.setSourceMapRange(f.createBlock(out, false), node);
+        this.jumpBlocks.add(block);
+        return block;
+      }
+      if (ts.isBreakStatement(node) || ts.isContinueStatement(node)) return routeJump(node);
+      if (ts.isVariableStatement(node)) {
+        const out = this.rewriteDeclarationListWith(node.declarationList, visitExpr);
+        if (out === undefined) return f.createEmptyStatement();
+        if (ts.isVariableDeclarationList(out)) return f.updateVariableStatement(node, node.modifiers, out);
+        return ts.setSourceMapRange(f.createExpressionStatement(out), node);
+      }
+      if ((ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) && node.initializer !== undefined && ts.isVariableDeclarationList(node.initializer)) {
+        const init = this.rewriteDeclarationListWith(node.initializer, visitExpr, !ts.isForStatement(node));
+        return withLoop(() => {
+          const rest = ts.visitEachChild(node, visit, this.context) as ts.ForStatement | ts.ForInStatement | ts.ForOfStatement;
+          if (ts.isForStatement(rest)) return f.updateForStatement(rest, init, rest.condition, rest.incrementor, rest.statement);
+          if (ts.isForInStatement(rest)) return f.updateForInStatement(rest, init as ts.ForInitializer, rest.expression, rest.statement);
+          return f.updateForOfStatement(rest, rest.awaitModifier, init as ts.ForInitializer, rest.expression, rest.statement);
+        });
+      }
+      if (ts.isIterationStatement(node, false)) return withLoop(() => ts.visitEachChild(node, visit, this.context));
+      if (ts.isSwitchStatement(node)) {
+        innerBreakable++;
+        try {
+          return ts.visitEachChild(node, visit, this.context);
+        } finally {
+          innerBreakable--;
+        }
+      }
+      if (ts.isLabeledStatement(node)) {
+        innerLabels.push(node.label.text);
+        try {
+          return ts.visitEachChild(node, visit, this.context);
+        } finally {
+          innerLabels.pop();
+        }
+      }
+      if (ts.isTryStatement(node) && node.finallyBlock !== undefined) {
+        this.nativeFinallyDepth++;
+        let tryBlock: ts.Block;
+        let catchClause: ts.CatchClause | undefined;
+        try {
+          tryBlock = ts.visitNode(node.tryBlock, visit) as ts.Block;
+          catchClause = node.catchClause !== undefined ? (ts.visitNode(node.catchClause, visit) as ts.CatchClause) : undefined;
+        } finally {
+          this.nativeFinallyDepth--;
+        }
+        const finallyBlock = ts.visitNode(node.finallyBlock, visit) as ts.Block;
+        return f.updateTryStatement(node, tryBlock, catchClause, finallyBlock);
+      }
+      return ts.visitEachChild(node, visit, this.context);
+    };
+
+    const withLoop = (body: () => ts.Node): ts.Node => {
+      innerBreakable++;
+      innerLoops++;
+      this.verbatimLoops++;
+      try {
+        return body();
+      } finally {
+        innerBreakable--;
+        innerLoops--;
+        this.verbatimLoops--;
+      }
+    };
+
+    const visitExpr = (e: ts.Expression): ts.Expression => ts.visitNode(e, visit) as ts.Expression;
+    const result = ts.visitNode(root, visit);
+    return result as ts.Node;
+  }
+
+  private rewriteDeclarationListWith(list: ts.VariableDeclarationList, visitExpr: (e: ts.Expression) => ts.Expression, asTarget = false): ts.VariableDeclarationList | ts.Expression | undefined {
+    const ts = this.tsApi;
+    const f = this.f;
+    const first = list.declarations[0];
+    const onFrame = first !== undefined && this.bindingTargets2(first.name).some((id) => this.scopes.bindings.find((b) => b.id === id)?.field !== undefined);
+    if (!onFrame) {
+      return f.updateVariableDeclarationList(
+        list,
+        list.declarations.map((d) => f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, d.initializer !== undefined ? visitExpr(d.initializer) : undefined)),
+      );
+    }
+    if (asTarget) return this.bindingToTarget(first!.name);
+    const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+    const exprs: ts.Expression[] = [];
+    for (const d of list.declarations) {
+      if (d.initializer !== undefined) exprs.push(ts.setSourceMapRange(f.createAssignment(this.bindingToTarget(d.name), visitExpr(d.initializer)), d));
+      else if (!isVar) for (const field of this.bindingTargets(d.name)) exprs.push(f.createAssignment(this.thisField_(field), f.createVoidZero()));
+    }
+    if (exprs.length === 0) return undefined;
+    return exprs.length === 1 ? exprs[0]! : f.createCommaListExpression(exprs);
+  }
+
+}
+
+const PROTOCOL_VALUES = { NEXT: 0, THROW: 1, RETURN: 2, YIELDED: 0, DONE: -1 } as const;
+
+/** `0 /* NEXT *\/`: protocol constants are literals in emitted code, named in a comment. */
+export function protocolLiteral(tsApi: typeof ts, f: ts.NodeFactory, name: keyof typeof PROTOCOL_VALUES): ts.Expression {
+  const v = PROTOCOL_VALUES[name];
+  const lit = v < 0 ? f.createPrefixUnaryExpression(tsApi.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v);
+  return tsApi.addSyntheticTrailingComment(lit, tsApi.SyntaxKind.MultiLineCommentTrivia, ` ${name} `, false);
+}
+
+function compoundToBinary(SK: typeof ts.SyntaxKind, op: ts.SyntaxKind): ts.BinaryOperator {
+  switch (op) {
+    case SK.PlusEqualsToken: return SK.PlusToken;
+    case SK.MinusEqualsToken: return SK.MinusToken;
+    case SK.AsteriskEqualsToken: return SK.AsteriskToken;
+    case SK.AsteriskAsteriskEqualsToken: return SK.AsteriskAsteriskToken;
+    case SK.SlashEqualsToken: return SK.SlashToken;
+    case SK.PercentEqualsToken: return SK.PercentToken;
+    case SK.LessThanLessThanEqualsToken: return SK.LessThanLessThanToken;
+    case SK.GreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanToken;
+    case SK.GreaterThanGreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanGreaterThanToken;
+    case SK.AmpersandEqualsToken: return SK.AmpersandToken;
+    case SK.BarEqualsToken: return SK.BarToken;
+    case SK.CaretEqualsToken: return SK.CaretToken;
+    default: throw new Error(`not a compound assignment: ${op}`);
+  }
+}

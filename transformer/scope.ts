@@ -1,0 +1,273 @@
+import type ts from 'typescript';
+
+/**
+ * Scope analysis of one generator function, without a type checker (the transform also runs under
+ * `transpileModule`): which identifier refers to which binding, which bindings are declared where,
+ * and which references cross a closure boundary. Names not declared inside the function are free.
+ */
+
+export type BindingKind = 'param' | 'var' | 'let' | 'const' | 'class' | 'function' | 'catch';
+
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The declaring identifier. */
+  id: ts.Identifier;
+  scope: Scope;
+  refs: Reference[];
+  /** End of the declaration (a `let`/`const` read before it is in its temporal dead zone). */
+  declEnd: number;
+  /** Frame field name, once the lowering decides the binding lives on the frame. */
+  field?: string;
+}
+
+export interface Reference {
+  id: ts.Identifier;
+  binding: Binding;
+  /** Innermost function-like between the reference and the generator (undefined: the generator itself). */
+  closure: ts.Node | undefined;
+  /** True when every function boundary crossed is an arrow function (lexical `this`). */
+  arrowsOnly: boolean;
+}
+
+export interface Scope {
+  node: ts.Node;
+  parent: Scope | undefined;
+  /** A function scope (params and `var`s); the generator's own scope has depth 0. */
+  isFunction: boolean;
+  /** Nesting of function-likes below the generator: 0 for the generator's own code. */
+  functionDepth: number;
+  /** Declared inside a loop of the generator's own code (per-iteration bindings). */
+  inLoop: boolean;
+  bindings: Map<string, Binding>;
+}
+
+export interface ScopeInfo {
+  root: Scope;
+  /** Reference identifier -> binding (only identifiers bound inside the function). */
+  refs: Map<ts.Identifier, Binding>;
+  bindings: Binding[];
+  /** Every scope by its node. */
+  scopes: Map<ts.Node, Scope>;
+  /** Free names the function reads (not declared inside it). */
+  freeNames: Set<string>;
+  /** The generator's own code (not nested non-arrow functions) uses `this` / `arguments`. */
+  usesThis: boolean;
+  usesArguments: boolean;
+  /** Constructs that make scope analysis unsound or the frame unable to follow. */
+  blockers: { node: ts.Node; reason: string }[];
+}
+
+export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { body?: ts.Node }): ScopeInfo {
+  const SK = tsApi.SyntaxKind;
+  const scopes = new Map<ts.Node, Scope>();
+  const bindings: Binding[] = [];
+  const blockers: ScopeInfo['blockers'] = [];
+  const root: Scope = { node: fn, parent: undefined, isFunction: true, functionDepth: 0, inLoop: false, bindings: new Map() };
+  scopes.set(fn, root);
+
+  const declare = (scope: Scope, id: ts.Identifier, kind: BindingKind, declEnd = 0): void => {
+    const existing = scope.bindings.get(id.text);
+    if (existing !== undefined) {
+      // `var x` after a parameter or another `var x` is the same binding; anything else is a
+      // redeclaration error the parser left to the checker: refuse it rather than guess.
+      if ((kind === 'var' || kind === 'function') && (existing.kind === 'var' || existing.kind === 'param' || existing.kind === 'function')) {
+        if (kind === 'function') existing.kind = 'function';
+        return;
+      }
+      blockers.push({ node: id, reason: `'${id.text}' is declared twice` });
+      return;
+    }
+    const binding: Binding = { name: id.text, kind, id, scope, refs: [], declEnd };
+    scope.bindings.set(id.text, binding);
+    bindings.push(binding);
+  };
+
+  const declarePattern = (scope: Scope, name: ts.BindingName, kind: BindingKind, declEnd = 0): void => {
+    if (tsApi.isIdentifier(name)) declare(scope, name, kind, declEnd);
+    else
+      for (const element of name.elements) {
+        if (tsApi.isBindingElement(element)) declarePattern(scope, element.name, kind, declEnd);
+      }
+  };
+
+  const functionScopeOf = (scope: Scope): Scope => {
+    let s: Scope = scope;
+    while (!s.isFunction && s.parent !== undefined) s = s.parent;
+    return s;
+  };
+
+  const isFunctionLike = (node: ts.Node): boolean =>
+    tsApi.isFunctionDeclaration(node) ||
+    tsApi.isFunctionExpression(node) ||
+    tsApi.isArrowFunction(node) ||
+    tsApi.isMethodDeclaration(node) ||
+    tsApi.isGetAccessorDeclaration(node) ||
+    tsApi.isSetAccessorDeclaration(node) ||
+    tsApi.isConstructorDeclaration(node);
+
+  const isLoop = (node: ts.Node): boolean =>
+    tsApi.isForStatement(node) || tsApi.isForInStatement(node) || tsApi.isForOfStatement(node) || tsApi.isWhileStatement(node) || tsApi.isDoStatement(node);
+
+  // Children that carry values (types and type-only declarations are skipped).
+  const valueChildren = (node: ts.Node, cb: (child: ts.Node) => void): void => {
+    if (tsApi.isHeritageClause(node)) {
+      if (node.token === SK.ExtendsKeyword) for (const t of node.types) cb(t.expression);
+      return;
+    }
+    tsApi.forEachChild(node, (child) => {
+      if (tsApi.isTypeNode(child) || tsApi.isTypeParameterDeclaration(child)) return;
+      if (tsApi.isInterfaceDeclaration(child) || tsApi.isTypeAliasDeclaration(child)) return;
+      cb(child);
+    });
+  };
+
+  // Pass 1: scopes and declarations.
+  const declarePass = (node: ts.Node, scope: Scope, loopDepth: number, isFnBody = false): void => {
+    let inner = scope;
+    let innerLoop = loopDepth;
+    if (node !== fn && isFunctionLike(node)) {
+      const f = node as ts.FunctionLikeDeclaration;
+      inner = { node, parent: scope, isFunction: true, functionDepth: scope.functionDepth + 1, inLoop: false, bindings: new Map() };
+      scopes.set(node, inner);
+      if (tsApi.isFunctionExpression(node) && node.name !== undefined) declare(inner, node.name, 'function');
+      if (tsApi.isFunctionDeclaration(node) && node.name !== undefined) {
+        // Block-scoped in strict code (modules, classes); Annex B sloppy blocks are refused by analyze.
+        declare(scope, node.name, 'function');
+      }
+      for (const p of f.parameters) declarePattern(inner, p.name, 'param');
+      innerLoop = 0;
+    } else if (node === fn) {
+      for (const p of fn.parameters) {
+        if (tsApi.isIdentifier(p.name) && p.name.text === 'this') continue;
+        declarePattern(root, p.name, 'param');
+      }
+    } else if (tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node)) {
+      if (tsApi.isClassDeclaration(node) && node.name !== undefined) declare(scope, node.name, 'class', node.end);
+      inner = { node, parent: scope, isFunction: false, functionDepth: scope.functionDepth, inLoop: loopDepth > 0, bindings: new Map() };
+      scopes.set(node, inner);
+      if (tsApi.isClassExpression(node) && node.name !== undefined) declare(inner, node.name, 'class');
+    } else if (isLoop(node)) {
+      innerLoop = scope.functionDepth === 0 ? loopDepth + 1 : loopDepth;
+      if (tsApi.isForStatement(node) || tsApi.isForInStatement(node) || tsApi.isForOfStatement(node)) {
+        inner = { node, parent: scope, isFunction: false, functionDepth: scope.functionDepth, inLoop: innerLoop > 0, bindings: new Map() };
+        scopes.set(node, inner);
+      }
+    } else if ((tsApi.isBlock(node) && !isFnBody) || tsApi.isCaseBlock(node) || tsApi.isCatchClause(node)) {
+      inner = { node, parent: scope, isFunction: false, functionDepth: scope.functionDepth, inLoop: loopDepth > 0, bindings: new Map() };
+      scopes.set(node, inner);
+      if (tsApi.isCatchClause(node) && node.variableDeclaration !== undefined) declarePattern(inner, node.variableDeclaration.name, 'catch');
+    } else if (tsApi.isVariableDeclarationList(node)) {
+      const kind = declarationKind(tsApi, node);
+      if (kind === 'using') {
+        blockers.push({ node, reason: '`using` declarations are not supported' });
+        return;
+      }
+      for (const d of node.declarations) declarePattern(kind === 'var' ? functionScopeOf(scope) : scope, d.name, kind, kind === 'var' ? 0 : d.end);
+    } else if (tsApi.isEnumDeclaration(node) || tsApi.isModuleDeclaration(node)) {
+      blockers.push({ node, reason: 'enum and namespace declarations inside a coroutine are not supported' });
+      return;
+    }
+    const body = isFunctionLike(node) ? (node as ts.FunctionLikeDeclaration).body : undefined;
+    // The body block of a function-like shares the function's scope.
+    valueChildren(node, (child) => declarePass(child, inner, innerLoop, child === body));
+  };
+
+  const refs = new Map<ts.Identifier, Binding>();
+  const freeNames = new Set<string>();
+  let usesThis = false;
+  let usesArguments = false;
+
+  const resolve = (scope: Scope, name: string): Binding | undefined => {
+    for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
+      const b = s.bindings.get(name);
+      if (b !== undefined) return b;
+    }
+    return undefined;
+  };
+
+  const isReference = (id: ts.Identifier, parent: ts.Node): boolean => {
+    switch (parent.kind) {
+      case SK.PropertyAccessExpression:
+        return (parent as ts.PropertyAccessExpression).expression === id;
+      case SK.QualifiedName:
+        return false;
+      case SK.PropertyAssignment:
+        return (parent as ts.PropertyAssignment).initializer === id;
+      case SK.VariableDeclaration:
+      case SK.Parameter:
+      case SK.BindingElement:
+      case SK.PropertyDeclaration:
+        return (parent as ts.VariableDeclaration).initializer === id;
+      case SK.MethodDeclaration:
+      case SK.GetAccessor:
+      case SK.SetAccessor:
+      case SK.PropertySignature:
+      case SK.MethodSignature:
+      case SK.EnumMember:
+      case SK.FunctionDeclaration:
+      case SK.FunctionExpression:
+      case SK.ClassDeclaration:
+      case SK.ClassExpression:
+      case SK.LabeledStatement:
+      case SK.BreakStatement:
+      case SK.ContinueStatement:
+      case SK.MetaProperty:
+      case SK.ImportSpecifier:
+      case SK.ExportSpecifier:
+      case SK.ImportClause:
+      case SK.NamespaceImport:
+      case SK.JsxAttribute:
+        return false;
+      default:
+        return true;
+    }
+  };
+
+  // Pass 2: references.
+  const refPass = (node: ts.Node, parent: ts.Node, scope: Scope, closure: ts.Node | undefined, arrowsOnly: boolean): void => {
+    const own = scopes.get(node);
+    let innerScope = own !== undefined && node !== fn ? own : scope;
+    let innerClosure = closure;
+    let innerArrows = arrowsOnly;
+    if (node !== fn && isFunctionLike(node)) {
+      innerClosure = node;
+      if (!tsApi.isArrowFunction(node)) innerArrows = false;
+    }
+    if (tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node)) innerArrows = false;
+    if (tsApi.isIdentifier(node)) {
+      if (!isReference(node, parent)) return;
+      const b = resolve(scope, node.text);
+      if (b !== undefined) {
+        refs.set(node, b);
+        b.refs.push({ id: node, binding: b, closure, arrowsOnly });
+      } else {
+        freeNames.add(node.text);
+        if (node.text === 'arguments' && arrowsOnly) usesArguments = true;
+        if (node.text === 'eval' && closure === undefined) blockers.push({ node, reason: '`eval` inside a coroutine is not supported' });
+      }
+      return;
+    }
+    if (node.kind === SK.ThisKeyword && arrowsOnly) usesThis = true;
+    if (node.kind === SK.SuperKeyword && arrowsOnly) blockers.push({ node, reason: '`super` inside a coroutine is not supported yet' });
+    if (tsApi.isPrivateIdentifier(node)) blockers.push({ node, reason: 'private names (#x) cannot be reached from a frame class' });
+    if (tsApi.isWithStatement(node)) blockers.push({ node, reason: '`with` is not supported' });
+    if (own !== undefined && node === fn) innerScope = own;
+    valueChildren(node, (child) => refPass(child, node, innerScope, innerClosure, innerArrows));
+  };
+
+  declarePass(fn, root, 0);
+  refPass(fn, fn.parent ?? fn, root, undefined, true);
+  return { root, refs, bindings, scopes, freeNames, usesThis, usesArguments, blockers };
+}
+
+/** var / let / const / using of a declaration list (`using` flags exist from TS 5.2). */
+export function declarationKind(tsApi: typeof ts, list: ts.VariableDeclarationList): 'var' | 'let' | 'const' | 'using' {
+  const F = tsApi.NodeFlags as unknown as Record<string, number>;
+  const using = F['Using'] ?? 0;
+  const bits = list.flags & ((F['Let'] ?? 1) | (F['Const'] ?? 2) | using);
+  if (using !== 0 && (bits & using) !== 0) return 'using';
+  if (bits & (F['Const'] ?? 2)) return 'const';
+  if (bits & (F['Let'] ?? 1)) return 'let';
+  return 'var';
+}
