@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Coroutine } from '../../runtime/coroutine.js';
 import { CancelledError, RuntimeError, ValueError } from '../../runtime/errors.js';
+import type { Future } from '../../runtime/future.js';
 import { EventLoop } from '../../runtime/loop.js';
 import { createTask } from '../../runtime/run.js';
 import { sleep } from '../../runtime/sleep.js';
@@ -32,7 +33,7 @@ function* feeder(reader: StreamReader, chunks: string[], eof = true): Coroutine<
 }
 
 /** `body`'s error (or its result, if it does not throw). */
-function* errorOf(body: Coroutine<unknown>): Coroutine<unknown> {
+function* errorOf(body: Coroutine<unknown> | Future<unknown>): Coroutine<unknown> {
   try {
     return yield* body;
   } catch (error) {
