@@ -9,11 +9,11 @@ import {
   Queue,
   QueueShutDown,
   TimeoutError,
-  coroutine,
   getRunningLoop,
   taskGroup,
   waitFor,
   type Coroutine,
+  type TaskGroup,
 } from '../../runtime/index.js';
 import { HttpClient, type HttpResponse } from './http-client.js';
 import { sameOriginLinks } from './links.js';
@@ -149,15 +149,17 @@ export function* crawl(options: CrawlOptions): Coroutine<CrawlReport> {
 /** @coroutine Visits every page reachable from `startUrl` with the worker pool. */
 function* crawlFrom(startUrl: string, state: CrawlState): Coroutine<void> {
   state.discover(startUrl);
-  yield* taskGroup(
-    coroutine(function* (group) {
-      for (let id = 1; id <= state.options.workers; id++) group.createTask(worker(id, state), { name: `crawler-worker-${id}` });
-      // Every URL found so far has been visited, and visiting finds URLs before it is done: so
-      // nothing is left to find. Shutting the queue down lets the idle workers return.
-      yield* state.frontier.join();
-      state.frontier.shutdown();
-    }),
-  );
+  // An arrow, not a nested generator: compiled, crawlFrom's frame variables are reachable from arrows.
+  yield* taskGroup((group) => superviseWorkers(group, state));
+}
+
+/** @coroutine The task group's body: starts the pool and ends it once the frontier is exhausted. */
+function* superviseWorkers(group: TaskGroup, state: CrawlState): Coroutine<void> {
+  for (let id = 1; id <= state.options.workers; id++) group.createTask(worker(id, state), { name: `crawler-worker-${id}` });
+  // Every URL found so far has been visited, and visiting finds URLs before it is done: so nothing
+  // is left to find. Shutting the queue down lets the idle workers return.
+  yield* state.frontier.join();
+  state.frontier.shutdown();
 }
 
 /** @coroutine One worker of the pool: visits URLs from the frontier until it is shut down. */
