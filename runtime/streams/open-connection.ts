@@ -31,14 +31,8 @@ export function* openConnection(host: string, port: number, options: OpenConnect
   } else {
     // SNI takes a name, never an address.
     const servername = tlsOptions.servername ?? (isIP(host) === 0 ? host : undefined);
-    // allowHalfOpen is passed on to the TLSSocket, though @types/node does not list it.
-    const connectOptions: TlsConnectionOptions & { allowHalfOpen: boolean } = {
-      ...tlsOptions,
-      host,
-      port,
-      allowHalfOpen: true,
-      ...(servername !== undefined ? { servername } : {}),
-    };
+    // Not half-open: TLS cannot half-close; the peer's EOF closes the connection, as in asyncio.
+    const connectOptions: TlsConnectionOptions = { ...tlsOptions, host, port, ...(servername !== undefined ? { servername } : {}) };
     socket = connectTls(connectOptions);
     connectedEvent = 'secureConnect';
   }

@@ -51,6 +51,8 @@ export class Server {
     this.limit = limit;
     this.tls = tls;
     listener.on(tls ? 'secureConnection' : 'connection', this.onConnection);
+    // A failed handshake is not the application's business (asyncio logs it at debug level only).
+    if (tls) listener.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
     // Accept failures (EMFILE...) do not stop the server; asyncio logs them likewise.
     listener.on('error', (error: Error) => {
       if (this.listening && !loop.isClosed()) loop.callExceptionHandler({ message: 'error while accepting a connection', exception: error });
@@ -238,8 +240,9 @@ export function* startServer(
   const limit = options.limit ?? DEFAULT_LIMIT;
   // Checked now rather than at the first connection.
   new StreamReader(limit);
-  const listener =
-    options.tls !== undefined ? createTlsServer({ ...options.tls, allowHalfOpen: true }) : createTcpServer({ allowHalfOpen: true });
+  // TLS cannot half-close (asyncio's SSL transport closes on the peer's EOF too), and a half-open
+  // TLS socket whose client vanished mid-handshake would never close.
+  const listener = options.tls !== undefined ? createTlsServer(options.tls) : createTcpServer({ allowHalfOpen: true });
   const server = new Server(loop, listener, clientConnected, limit, options.tls !== undefined);
   yield* server.listenOn(host, port, options.backlog);
   return server;

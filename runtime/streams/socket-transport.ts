@@ -17,8 +17,9 @@ import type { ReadTransport, StreamReader } from './stream-reader.js';
  * - the socket's 'close' is asyncio's connection_lost: the reader gets the end of the stream (or the
  *   error), the `drain()` waiters are woken, `waitClosed()` completes.
  *
- * Sockets are half-open (allowHalfOpen): receiving the peer's EOF does not end our side, as in
- * asyncio, where a stream protocol keeps the transport open after eof_received.
+ * TCP sockets are half-open (allowHalfOpen): receiving the peer's EOF does not end our side, as in
+ * asyncio, where a stream protocol keeps the transport open after eof_received. TLS sockets are not:
+ * the peer's EOF ends the connection, as asyncio's SSL transport does.
  */
 export class SocketTransport implements ReadTransport {
   readonly socket: Socket;

@@ -1,3 +1,4 @@
+import { Server as NetServer, Socket } from 'node:net';
 import { expect } from 'vitest';
 import type { Coroutine } from '../../runtime/coroutine.js';
 import type { ExceptionContext } from '../../runtime/loop.js';
@@ -57,7 +58,20 @@ export async function expectNoOpenSockets(): Promise<void> {
   const openTcp = (): string[] => process.getActiveResourcesInfo().filter((name) => name.startsWith('TCP'));
   // A destroyed socket's handle is closed by libuv on a later turn.
   for (let attempt = 0; attempt < 50 && openTcp().length > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(openTcp()).toEqual([]);
+  expect(openTcp(), `still open: ${describeOpenSockets().join(', ')}`).toEqual([]);
+}
+
+/** The sockets and servers keeping the process alive, for the failure message. */
+function describeOpenSockets(): string[] {
+  // process._getActiveHandles is undocumented but the only way to name them.
+  const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles();
+  return handles
+    .filter((handle): handle is Socket | NetServer => handle instanceof Socket || handle instanceof NetServer)
+    .map((handle) =>
+      handle instanceof Socket
+        ? `Socket ${handle.localPort ?? '?'} -> ${handle.remotePort ?? '?'} (${handle.readyState})`
+        : `Server ${JSON.stringify(handle.address())}`,
+    );
 }
 
 export function bytes(text: string): Buffer {
