@@ -174,7 +174,8 @@ export class Server {
 
   /** asyncio's connection_made for a stream server: reader, writer, then the callback on the loop. */
   private readonly onConnection = (socket: Socket): void => {
-    if (this.loop.isClosed()) {
+    // Already queued when close() stopped the listener: it would outlive waitClosed().
+    if (this.loop.isClosed() || this.isClosed) {
       socket.destroy();
       return;
     }

@@ -30,7 +30,8 @@ export class SocketTransport implements ReadTransport {
   private lost = false;
   private writePaused = false;
   private readonly drainWaiters = new Set<Future<void>>();
-  private readonly closed: Future<void>;
+  // One future per waitClosed() call: cancelling one waiting task must not cancel the others' wait.
+  private readonly closeWaiters = new Set<Future<void>>();
   private socketError: unknown = null;
   private peername: AddressInfo | undefined;
   private sockname: AddressInfo | undefined;
@@ -40,7 +41,6 @@ export class SocketTransport implements ReadTransport {
     this.socket = socket;
     this.reader = reader;
     this.loop = loop;
-    this.closed = loop.createFuture<void>();
     reader.setTransport(this);
     this.rememberAddresses();
     socket.on('connect', this.rememberAddresses);
@@ -155,7 +155,17 @@ export class SocketTransport implements ReadTransport {
 
   /** Completes when the connection is lost: normally, or with its error. */
   *waitClosed(): Coroutine<void> {
-    yield* this.closed;
+    if (this.lost) {
+      if (this.socketError !== null) throw this.socketError;
+      return;
+    }
+    const waiter = this.loop.createFuture<void>();
+    this.closeWaiters.add(waiter);
+    try {
+      yield* waiter;
+    } finally {
+      this.closeWaiters.delete(waiter);
+    }
   }
 
   private readonly rememberAddresses = (): void => {
@@ -198,11 +208,10 @@ export class SocketTransport implements ReadTransport {
     const error = this.socketError;
     if (error === null) this.reader.feedEof();
     else this.reader.setException(error);
-    if (error === null) this.closed.setResult(undefined);
-    else {
-      this.closed.setException(error);
-      // Whoever cares sees it through the reader or waitClosed(); nobody has to, so it is not "unretrieved".
-      this.closed.exception();
+    for (const waiter of this.closeWaiters) {
+      if (waiter.done()) continue;
+      if (error === null) waiter.setResult(undefined);
+      else waiter.setException(error);
     }
     if (this.writePaused) {
       for (const waiter of this.drainWaiters) {

@@ -112,6 +112,27 @@ describe('cancellation', () => {
     expect(value).toEqual({ cancelled: true, waiterLeft: null, data: 'after' });
   });
 
+  it('cancelling one waitClosed() leaves the others (and later ones) waiting for the real close', async () => {
+    const { value } = await runCollecting(() =>
+      withServer(echo, function* (_server, port) {
+        const [, writer] = yield* openConnection(LOOPBACK, port);
+        const cancelledWait = createTask(writer.waitClosed());
+        const otherWait = createTask(writer.waitClosed());
+        yield* sleep(5);
+        cancelledWait.cancel();
+        const cancelled = yield* errorOf(cancelledWait);
+        yield* sleep(5);
+        const otherStillWaiting = !otherWait.done();
+        writer.close();
+        yield* otherWait;
+        yield* writer.waitClosed();
+        return { cancelled, otherStillWaiting };
+      }),
+    );
+    expect(value.cancelled).toBeInstanceOf(CancelledError);
+    expect(value.otherStillWaiting).toBe(true);
+  });
+
   it('cancelling openConnection while it connects destroys the half-made socket', async () => {
     const { value } = await runCollecting(() =>
       withServer(echo, function* (_server, port) {
