@@ -140,12 +140,8 @@ export class Server {
     return `<Server ${address !== undefined ? `${address.address}:${address.port}` : 'closed'}>`;
   }
 
-  /** @internal */
-  listenOn(host: string | null, port: number, backlog: number | undefined): Coroutine<void> {
-    return this.listen(host, port, backlog);
-  }
-
-  private *listen(host: string | null, port: number, backlog: number | undefined): Coroutine<void> {
+  /** @internal Binds and listens (startServer's second half); on failure the server ends closed. */
+  *listen(host: string | null, port: number, backlog: number | undefined): Coroutine<void> {
     const bound = this.loop.createFuture<void>();
     const onListening = (): void => {
       if (!bound.done()) bound.setResult(undefined);
@@ -245,6 +241,6 @@ export function* startServer(
   // TLS socket whose client vanished mid-handshake would never close.
   const listener = options.tls !== undefined ? createTlsServer(options.tls) : createTcpServer({ allowHalfOpen: true });
   const server = new Server(loop, listener, clientConnected, limit, options.tls !== undefined);
-  yield* server.listenOn(host, port, options.backlog);
+  yield* server.listen(host, port, options.backlog);
   return server;
 }
