@@ -26,15 +26,21 @@ export function makeDiagnostic(
   code: TransformDiagnostic['code'],
   message: string,
 ): TransformDiagnostic {
+  void tsApi;
+  const { line, column } = positionOf(sourceFile, node);
+  return { fileName: sourceFile.fileName, line, column, category, code, message };
+}
+
+/** Where `node` starts (its first token, after leading trivia), 1-based. */
+export function positionOf(sourceFile: ts.SourceFile, node: ts.Node): { line: number; column: number } {
   let start = 0;
   try {
     start = node.pos >= 0 ? node.getStart(sourceFile) : 0;
   } catch {
     start = Math.max(0, node.pos);
   }
-  void tsApi;
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(Math.min(start, sourceFile.text.length));
-  return { fileName: sourceFile.fileName, line: line + 1, column: character + 1, category, code, message };
+  return { line: line + 1, column: character + 1 };
 }
 
 /** Thrown inside the lowering when a construct cannot be compiled faithfully: the function is declined. */

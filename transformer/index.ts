@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import { findCoroutines, type Candidate } from './analyze.js';
-import { formatDiagnostic, makeDiagnostic, Unsupported, type TransformDiagnostic } from './diagnostics.js';
+import { formatDiagnostic, makeDiagnostic, positionOf, Unsupported, type TransformDiagnostic } from './diagnostics.js';
 import { emitFrameClass, factoryBody } from './emit.js';
 import { Lowerer, type EmitNames, type LowerResult } from './lower.js';
 import { NameTable, sanitize } from './names.js';
@@ -17,6 +17,18 @@ export interface TransformerOptions {
   onUnsupported?: 'warn' | 'error';
   /** Receives every diagnostic (declines, misuses). Without it, hosts report them their own way. */
   onDiagnostic?: (diagnostic: TransformDiagnostic) => void;
+  /** Told of every coroutine compiled to a frame class (for hosts that count or list them). */
+  onCompiled?: (coroutine: CompiledCoroutine) => void;
+}
+
+/** A coroutine the transform compiled: where it is and the frame class it became. */
+export interface CompiledCoroutine {
+  fileName: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  className: string;
 }
 
 /**
@@ -126,6 +138,12 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
     }
   }
   if (compiled.size === 0) return sourceFile;
+  if (options.onCompiled !== undefined) {
+    for (const entry of compiled.values()) {
+      const { line, column } = positionOf(sourceFile, entry.candidate.fn);
+      options.onCompiled({ fileName: sourceFile.fileName, line, column, className: entry.className });
+    }
+  }
 
   const classesByContainer = new Map<ts.Node, ts.Statement[]>();
   for (const [, entry] of compiled) {
