@@ -46,3 +46,17 @@ export {
   type Signal,
   type Suspend,
 } from './protocol.js';
+// Streams over node:net / node:tls (asyncio's streams.py).
+export { openConnection, type OpenConnectionOptions } from './streams/open-connection.js';
+export { startServer, Server, type ClientConnected, type StartServerOptions } from './streams/server.js';
+export { StreamReader, DEFAULT_LIMIT, type ReadTransport } from './streams/stream-reader.js';
+export { StreamWriter, type StreamExtraInfo } from './streams/stream-writer.js';
+export {
+  IncompleteReadError,
+  LimitOverrunError,
+  ConnectionError,
+  ConnectionResetError,
+  BrokenPipeError,
+  ConnectionRefusedError,
+  ConnectionAbortedError,
+} from './streams/errors.js';
