@@ -20,6 +20,12 @@ export interface ExceptionContext {
 
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
 
+/** @internal Something outside the loop that a closing loop must release (a socket, a listening server). */
+export interface LoopResource {
+  /** Releases the resource at once: the loop is closing and nobody will wait for it any more. */
+  abandon(): void;
+}
+
 export interface EventLoopOptions {
   /**
    * 'real' (default): time is `performance.now()`. 'virtual': time starts at 0 and jumps to the next
@@ -53,6 +59,8 @@ export class EventLoop {
   private closed = false;
   private exceptionHandler: ExceptionHandler | null = null;
   private readonly unretrieved = new Set<WeakRef<Future<unknown>>>();
+  // Node handles keep the process alive; asyncio's closing loop drops its transports, so this one does too.
+  private readonly openResources = new Set<LoopResource>();
   // Host (Node) driving, for `run`.
   private hostDriven = false;
   private sliceScheduled = false;
@@ -231,6 +239,8 @@ export class EventLoop {
       this.callExceptionHandler(context);
     }
     this.unretrieved.clear();
+    for (const resource of [...this.openResources]) resource.abandon();
+    this.openResources.clear();
     this.slots.length = 0;
     this.freeSlots.length = 0;
   }
@@ -304,6 +314,16 @@ export class EventLoop {
       future.failWith(error);
     }
     return future;
+  }
+
+  /** @internal Tracks a resource that `close()` must release if it is still open then. */
+  registerResource(resource: LoopResource): void {
+    this.openResources.add(resource);
+  }
+
+  /** @internal */
+  unregisterResource(resource: LoopResource): void {
+    this.openResources.delete(resource);
   }
 
   /** @internal */

@@ -3,7 +3,7 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { Coroutine } from '../coroutine.js';
 import { CancelledError, RuntimeError } from '../errors.js';
 import type { Future } from '../future.js';
-import type { EventLoop } from '../loop.js';
+import type { EventLoop, LoopResource } from '../loop.js';
 import { getRunningLoop } from '../running.js';
 import { isCoroutine } from '../task.js';
 import { SocketTransport } from './socket-transport.js';
@@ -30,7 +30,7 @@ export interface StartServerOptions {
  * `(reader, writer)` pair. `close()` stops listening and leaves open connections alone;
  * `waitClosed()` waits until it is closed and every connection is gone (Python 3.12+).
  */
-export class Server {
+export class Server implements LoopResource {
   private readonly loop: EventLoop;
   private readonly listener: NetServer;
   private readonly clientConnected: ClientConnected;
@@ -57,6 +57,12 @@ export class Server {
     listener.on('error', (error: Error) => {
       if (this.listening && !loop.isClosed()) loop.callExceptionHandler({ message: 'error while accepting a connection', exception: error });
     });
+    loop.registerResource(this);
+  }
+
+  /** @internal The loop closed with this server still listening: stop listening (its connections are dropped by the loop too). */
+  abandon(): void {
+    this.close();
   }
 
   /** The addresses listened on ({ address, family, port }); empty once closed. */
@@ -82,6 +88,7 @@ export class Server {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.loop.unregisterResource(this);
     if (this.listening) {
       this.listening = false;
       this.listener.close();

@@ -3,7 +3,7 @@ import { TLSSocket } from 'node:tls';
 import type { Coroutine } from '../coroutine.js';
 import { RuntimeError } from '../errors.js';
 import type { Future } from '../future.js';
-import type { EventLoop } from '../loop.js';
+import type { EventLoop, LoopResource } from '../loop.js';
 import { ConnectionResetError, toConnectionError } from './errors.js';
 import type { ReadTransport, StreamReader } from './stream-reader.js';
 
@@ -21,7 +21,7 @@ import type { ReadTransport, StreamReader } from './stream-reader.js';
  * asyncio, where a stream protocol keeps the transport open after eof_received. TLS sockets are not:
  * the peer's EOF ends the connection, as asyncio's SSL transport does.
  */
-export class SocketTransport implements ReadTransport {
+export class SocketTransport implements ReadTransport, LoopResource {
   readonly socket: Socket;
   private readonly loop: EventLoop;
   private readonly reader: StreamReader;
@@ -50,6 +50,12 @@ export class SocketTransport implements ReadTransport {
     // The listener also keeps Node from treating the error as unhandled; 'close' always follows.
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+    loop.registerResource(this);
+  }
+
+  /** @internal The loop closed with this connection still open: drop it. */
+  abandon(): void {
+    this.abort();
   }
 
   /** Runs `callback` once the connection is lost (the socket closed). */
@@ -202,6 +208,7 @@ export class SocketTransport implements ReadTransport {
   private readonly onClose = (): void => {
     if (this.lost) return;
     this.lost = true;
+    this.loop.unregisterResource(this);
     this.closing = true;
     for (const callback of this.lostCallbacks.splice(0)) callback();
     if (this.loop.isClosed()) return;
