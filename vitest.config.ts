@@ -1,12 +1,52 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import tsyncio from './transformer/rollup.js';
+
+/** The runtime's suites that also run compiled: every generator function in them becomes a frame. */
+const COMPILED_SUITES = ['test/core', 'test/combinators', 'test/sync', 'test/frames'];
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** True in the project whose test coroutines are compiled to frames. */
+    compiledCoroutines: boolean;
+  }
+}
+
+const runtimeEntry = fileURLToPath(new URL('./runtime/index.ts', import.meta.url));
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The allocation tests read the GC counters of their own process; keep files isolated.
     pool: 'forks',
     testTimeout: 60_000,
     // Under CI a JSON report as well, from which .ci/run prints the plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'native', include: ['test/**/*.test.ts'], exclude: ['test/compiled/**'], provide: { compiledCoroutines: false } },
+      },
+      {
+        // The same suites with the tsyncio vite plugin compiling every generator function of the
+        // test code (the runtime itself stays as written): compiled coroutines must pass every test
+        // the native ones pass. Declined functions stay native generators, as in any build; the
+        // declines are not printed here (they are expected), test/compiled checks that compiling
+        // really happened.
+        extends: true,
+        plugins: [
+          tsyncio({
+            generators: 'all',
+            include: [...COMPILED_SUITES.map((dir) => `${dir}/**/*.ts`), 'test/smoke.test.ts', 'test/compiled/**/*.ts'],
+            onDiagnostic: () => {},
+          }),
+        ],
+        // Emitted code imports the runtime as 'tsyncio': the same module instance the tests import.
+        resolve: { alias: [{ find: /^tsyncio$/, replacement: runtimeEntry }] },
+        test: {
+          name: 'compiled',
+          provide: { compiledCoroutines: true },
+          include: [...COMPILED_SUITES.map((dir) => `${dir}/**/*.test.ts`), 'test/smoke.test.ts', 'test/compiled/**/*.test.ts'],
+        },
+      },
+    ],
   },
 });

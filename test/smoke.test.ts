@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { EventLoop, sleep, run, Future, CancelledError, type Coroutine } from '../runtime/index.js';
+import { describe, expect, inject, it } from 'vitest';
+import { EventLoop, sleep, run, Future, CancelledError, isFrame, type Coroutine } from '../runtime/index.js';
 
 describe('smoke', () => {
   it('runs native coroutines with sleep on a virtual clock', () => {
@@ -55,5 +55,13 @@ describe('smoke', () => {
     expect(loop.runUntilComplete(main())).toBe('CancelledError:stop:10');
     expect(log).toEqual(['finally']);
     void Future; void CancelledError;
+  });
+
+  it('runs its coroutines as frames exactly in the compiled project', () => {
+    function* probe(): Coroutine<number> {
+      yield* sleep(1);
+      return 1;
+    }
+    expect(isFrame(probe())).toBe(inject('compiledCoroutines'));
   });
 });
