@@ -13,7 +13,7 @@ import { protocolLiteral, type Case, type EmitNames, type LowerResult } from './
  *         try { for (;;) switch (this.state) { case 0: ... } } catch (e) { this.state = -1; throw e; }
  *       }
  *     }
- *     Object.setPrototypeOf(Name$Frame.prototype, Frame.prototype);          // flat class (protocol.ts)
+ *     linkFrameClass(Name$Frame);          // a flat class under Frame.prototype (protocol.ts, frame.ts)
  *     function name(p1, p2) { return new Name$Frame(p1, p2); }
  *
  * With try regions, `step` is `for (;;) { try { <resume mode> <dispatch> } catch (e) { <region table> } }`:
@@ -124,12 +124,9 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
     f.createBlock(stepBody, true),
   );
   const classDecl = tsApi.setSourceMapRange(f.createClassDeclaration(undefined, className, undefined, undefined, [ctor, step]), range);
-  const link = f.createExpressionStatement(
-    f.createCallExpression(f.createPropertyAccessExpression(id('Object'), 'setPrototypeOf'), undefined, [
-      f.createPropertyAccessExpression(id(className), 'prototype'),
-      f.createPropertyAccessExpression(id(names.rt.Frame), 'prototype'),
-    ]),
-  );
+  // The runtime's own call rather than an inline Object.setPrototypeOf: how a flat class joins Frame
+  // is the runtime's business (frame.ts), and the emitted line says what it does.
+  const link = f.createExpressionStatement(f.createCallExpression(id(names.rt.linkFrameClass), undefined, [id(className)]));
   return [classDecl, link];
 }
 

@@ -40,35 +40,78 @@ export function createTransformer(tsApi: typeof ts, options: TransformerOptions 
   return (context) => (sourceFile) => transformSourceFile(tsApi, context, sourceFile, options);
 }
 
+/** What ts-patch (3.x) and ttypescript (1.5) pass a `program`-type plugin as its third argument. */
+export interface PluginExtras {
+  /** The host's TypeScript module: the transformer builds nodes with it, never with another copy. */
+  ts?: typeof ts;
+  addDiagnostic?: (diagnostic: ts.Diagnostic) => void;
+  /** ts-patch only: the list `addDiagnostic` fills, which ts-patch adds to the emit result. */
+  diagnostics?: readonly ts.Diagnostic[];
+}
+
+/** The code of every diagnostic the plugin reports (`error TS990001: tsyncio: ...`). */
+export const DIAGNOSTIC_CODE = 990001;
+
 /**
  * ts-patch / ttypescript plugin shape: `{ "transform": "tsyncio/transformer" }` in tsconfig plugins.
- * Diagnostics go to ts-patch's `addDiagnostic` when present, else to stderr.
+ * Diagnostics become the compiler's own: under ts-patch through `addDiagnostic` (tsc prints them with
+ * file:line:col and an error fails the build); ttypescript 1.5 accepts `addDiagnostic` but never
+ * reports what it gets, so there they are printed to stderr in tsc's format and an error makes the
+ * process exit with status 1.
  */
 export default function plugin(
   program: ts.Program | undefined,
   config: TransformerOptions & Record<string, unknown> = {},
-  extras?: { ts?: typeof ts; addDiagnostic?: (d: ts.Diagnostic) => void },
+  extras?: PluginExtras,
 ): ts.TransformerFactory<ts.SourceFile> {
   const tsApi = extras?.ts;
   if (tsApi === undefined) throw new Error('tsyncio/transformer: the host did not pass its TypeScript module (extras.ts); use createTransformer(ts, options)');
-  void program;
+  const toTsDiagnostic = (d: TransformDiagnostic): ts.Diagnostic => {
+    const file = program?.getSourceFile(d.fileName);
+    const start = file === undefined ? undefined : tsApi.getPositionOfLineAndCharacter(file, d.line - 1, d.column - 1);
+    return {
+      category: d.category === 'error' ? tsApi.DiagnosticCategory.Error : tsApi.DiagnosticCategory.Warning,
+      code: DIAGNOSTIC_CODE,
+      file,
+      start,
+      length: file === undefined ? undefined : 0,
+      messageText: file === undefined ? formatDiagnostic(d) : `tsyncio: ${d.message}`,
+    };
+  };
+  // ts-patch's list: what goes in reaches the emit result (ttypescript passes no list).
+  const addDiagnostic = Array.isArray(extras?.diagnostics) ? extras?.addDiagnostic : undefined;
   const onDiagnostic =
     config.onDiagnostic ??
     ((d: TransformDiagnostic): void => {
-      if (extras?.addDiagnostic !== undefined) {
-        extras.addDiagnostic({
-          category: d.category === 'error' ? tsApi.DiagnosticCategory.Error : tsApi.DiagnosticCategory.Warning,
-          code: 990001,
-          file: undefined,
-          start: undefined,
-          length: undefined,
-          messageText: formatDiagnostic(d),
-        });
-      } else {
-        process.stderr.write(`${formatDiagnostic(d)}\n`);
+      if (addDiagnostic !== undefined) {
+        addDiagnostic(toTsDiagnostic(d));
+        return;
       }
+      if (program === undefined) {
+        process.stderr.write(`${formatDiagnostic(d)}\n`);
+      } else {
+        const host: ts.FormatDiagnosticsHost = {
+          getCanonicalFileName: (fileName) => fileName,
+          getCurrentDirectory: () => program.getCurrentDirectory(),
+          getNewLine: () => '\n',
+        };
+        const pretty = program.getCompilerOptions().pretty ?? Boolean(process.stdout.isTTY);
+        const diagnostic = toTsDiagnostic(d);
+        process.stderr.write(pretty ? tsApi.formatDiagnosticsWithColorAndContext([diagnostic], host) : tsApi.formatDiagnostic(diagnostic, host));
+      }
+      if (d.category === 'error') failProcessOnExit();
     });
   return createTransformer(tsApi, { ...config, onDiagnostic });
+}
+
+let failing = false;
+/** For hosts that drop reported errors: the compiler process still ends with status 1. */
+function failProcessOnExit(): void {
+  if (failing) return;
+  failing = true;
+  process.once('exit', (code) => {
+    if (code === 0) process.exitCode = 1;
+  });
 }
 
 interface Compiled {
@@ -101,7 +144,7 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
     child: nameTable.fresh('child'),
     dispatch: nameTable.fresh('dispatch'),
     rt: {
-      Frame: nameTable.fresh('Frame'),
+      linkFrameClass: nameTable.fresh('linkFrameClass'),
       SUSPEND: nameTable.fresh('SUSPEND'),
       delegate: nameTable.fresh('delegate'),
       closeIterator: nameTable.fresh('closeIterator'),
@@ -115,7 +158,7 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
   };
 
   const compiled = new Map<ts.Node, Compiled>();
-  const usedRuntime = new Set<keyof EmitNames['rt']>(['Frame']);
+  const usedRuntime = new Set<keyof EmitNames['rt']>(['linkFrameClass']);
   const compiledRanges: ts.Node[] = [];
   for (const c of analysis.candidates) {
     if (compiledRanges.some((outer) => outer.pos <= c.fn.pos && c.fn.end <= outer.end)) {

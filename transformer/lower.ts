@@ -71,7 +71,7 @@ export interface EmitNames {
   dispatch: string;
   /** Local aliases of the runtime exports. */
   rt: {
-    Frame: string;
+    linkFrameClass: string;
     SUSPEND: string;
     delegate: string;
     closeIterator: string;
