@@ -24,7 +24,8 @@ import type { ReadTransport, StreamReader } from './stream-reader.js';
 export class SocketTransport implements ReadTransport, LoopResource {
   readonly socket: Socket;
   private readonly loop: EventLoop;
-  private readonly reader: StreamReader;
+  // null for a write-only pipe (a child process's stdin): nothing is read from it.
+  private readonly reader: StreamReader | null;
   private closing = false;
   private eofWritten = false;
   private lost = false;
@@ -37,11 +38,11 @@ export class SocketTransport implements ReadTransport, LoopResource {
   private sockname: AddressInfo | undefined;
   private readonly lostCallbacks: (() => void)[] = [];
 
-  constructor(socket: Socket, reader: StreamReader, loop: EventLoop) {
+  constructor(socket: Socket, reader: StreamReader | null, loop: EventLoop) {
     this.socket = socket;
     this.reader = reader;
     this.loop = loop;
-    reader.setTransport(this);
+    reader?.setTransport(this);
     this.rememberAddresses();
     socket.on('connect', this.rememberAddresses);
     socket.on('data', this.onData);
@@ -185,12 +186,12 @@ export class SocketTransport implements ReadTransport, LoopResource {
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.abandoned()) return;
-    this.reader.feedData(chunk);
+    this.reader?.feedData(chunk);
   };
 
   private readonly onEnd = (): void => {
     if (this.abandoned()) return;
-    this.reader.feedEof();
+    this.reader?.feedEof();
   };
 
   private readonly onDrain = (): void => {
@@ -213,8 +214,8 @@ export class SocketTransport implements ReadTransport, LoopResource {
     for (const callback of this.lostCallbacks.splice(0)) callback();
     if (this.loop.isClosed()) return;
     const error = this.socketError;
-    if (error === null) this.reader.feedEof();
-    else this.reader.setException(error);
+    if (error === null) this.reader?.feedEof();
+    else this.reader?.setException(error);
     for (const waiter of this.closeWaiters) {
       if (waiter.done()) continue;
       if (error === null) waiter.setResult(undefined);
