@@ -54,10 +54,10 @@ export const DIAGNOSTIC_CODE = 990001;
 
 /**
  * ts-patch / ttypescript plugin shape: `{ "transform": "tsyncio/transformer" }` in tsconfig plugins.
- * Diagnostics become the compiler's own: under ts-patch through `addDiagnostic` (tsc prints them with
- * file:line:col and an error fails the build); ttypescript 1.5 accepts `addDiagnostic` but never
- * reports what it gets, so there they are printed to stderr in tsc's format and an error makes the
- * process exit with status 1.
+ * Errors become the compiler's own under ts-patch, through `addDiagnostic` (tsc prints them with
+ * file:line:col and fails the build). Warnings are printed to stderr in tsc's format instead, since tsc
+ * fails on any diagnostic it is given; so is everything under ttypescript 1.5, which accepts
+ * `addDiagnostic` but never reports what it gets: there an error makes the process exit with status 1.
  */
 export default function plugin(
   program: ts.Program | undefined,
@@ -83,7 +83,8 @@ export default function plugin(
   const onDiagnostic =
     config.onDiagnostic ??
     ((d: TransformDiagnostic): void => {
-      if (addDiagnostic !== undefined) {
+      // Only errors: tsc exits with status 2 when the list holds any diagnostic, warnings included.
+      if (addDiagnostic !== undefined && d.category === 'error') {
         addDiagnostic(toTsDiagnostic(d));
         return;
       }
