@@ -1,6 +1,10 @@
 import type { Awaitable } from './awaited.js';
 import type { Coroutine } from './coroutine.js';
 import { RuntimeError, ValueError } from './errors.js';
+import type { Executor } from './executor/executor.js';
+import { defaultExecutorResource, futureForJob } from './executor/run-in-executor.js';
+import type { ModuleFunction, WorkerFunction, WorkerResult } from './executor/worker-callable.js';
+import { WorkerPoolExecutor } from './executor/worker-pool-executor.js';
 import { Future } from './future.js';
 import { Handle, TimerHandle } from './handle.js';
 import { ReadyRing } from './ready-ring.js';
@@ -61,6 +65,9 @@ export class EventLoop {
   private readonly unretrieved = new Set<WeakRef<Future<unknown>>>();
   // Node handles keep the process alive; asyncio's closing loop drops its transports, so this one does too.
   private readonly openResources = new Set<LoopResource>();
+  // runInExecutor(null, ...)'s executor: made on first use, shut down when the loop closes.
+  private defaultExecutor: Executor | null = null;
+  private defaultExecutorResource: LoopResource | null = null;
   // Host (Node) driving, for `run`.
   private hostDriven = false;
   private sliceScheduled = false;
@@ -135,6 +142,32 @@ export class EventLoop {
     if (typeof (awaitable as Coroutine<T>).next === 'function') return this.createTask(awaitable as Coroutine<T>);
     if (typeof (awaitable as PromiseLike<T>).then === 'function') return this.futureFromPromise(awaitable as PromiseLike<T>);
     throw new TypeError('An asyncio.Future, a coroutine or an awaitable is required');
+  }
+
+  /**
+   * asyncio's run_in_executor: queues `fn(...args)` on `executor` (null: the loop's default executor, a
+   * WorkerPoolExecutor made on first use) and returns a Future of its result. Cancelling the Future
+   * drops the job if it has not started; a running job goes on in its worker.
+   */
+  runInExecutor<F extends WorkerFunction>(
+    executor: Executor | null,
+    fn: F | ModuleFunction<F>,
+    ...args: Parameters<F>
+  ): Future<WorkerResult<F>> {
+    this.checkOpen();
+    if (executor === null) {
+      if (this.defaultExecutor === null) this.setDefaultExecutor(new WorkerPoolExecutor());
+      executor = this.defaultExecutor as Executor;
+    }
+    return futureForJob(this, executor.submit(fn, ...args));
+  }
+
+  /** asyncio's set_default_executor: the executor `runInExecutor(null, ...)` uses; the loop shuts it down when it closes. */
+  setDefaultExecutor(executor: Executor): void {
+    if (this.defaultExecutorResource !== null) this.unregisterResource(this.defaultExecutorResource);
+    this.defaultExecutor = executor;
+    this.defaultExecutorResource = defaultExecutorResource(executor);
+    this.registerResource(this.defaultExecutorResource);
   }
 
   /** Every task of this loop that is not done. */
