@@ -51,6 +51,10 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
     return lowered.needsDispatchLabel ? f.createLabeledStatement(names.dispatch, forever) : forever;
   };
   const stepBody: ts.Statement[] = [];
+  // Values no resume needs live in `step` itself (lower.ts, keepShortLivedValuesLocal).
+  if (lowered.locals.length > 0) {
+    stepBody.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(lowered.locals.map((name) => f.createVariableDeclaration(name)), tsApi.NodeFlags.Let)));
+  }
   const error = id(names.error);
   const done = (): ts.Statement => assign(thisProp('state'), protocolLiteral(tsApi, f, 'DONE'));
   if (!lowered.hasRegions) {

@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import { Unsupported } from './diagnostics.js';
 import type { NameTable } from './names.js';
+import { fieldsLiveAcrossSuspensions, fieldsToLocals } from './liveness.js';
 import type { Binding, ScopeInfo } from './scope.js';
 
 /**
@@ -83,6 +84,8 @@ export interface LowerResult {
   cases: Case[];
   /** Every frame field, in declaration order, with its initial value kind. */
   fields: { name: string; init: 'undefined' | 'zero' }[];
+  /** Locals of `step`: bindings and temporaries no resume needs (declared `let` at its top). */
+  locals: string[];
   /** Constructor parameters -> fields: `this`, `arguments`, then the parameter bindings. */
   ctorParams: { param: string; field: string }[];
   /** Factory arguments, in the same order as ctorParams (`this`, `arguments`, binding names). */
@@ -91,6 +94,9 @@ export interface LowerResult {
   needsDispatchLabel: boolean;
   usedRuntime: Set<keyof EmitNames['rt']>;
 }
+
+/** Globals emitted code itself reads: a local of `step` must not shadow them. */
+const NAMES_EMITTED_CODE_READS = new Set(['TypeError', 'String', 'Object', 'Symbol', 'undefined', 'arguments', 'eval']);
 
 const NORMAL = 0;
 const THROW_CODE = 1;
@@ -120,6 +126,11 @@ export class Lowerer {
   private usedTemps: string[] = [];
   private tempCount = 0;
   private readonly stableNodes = new WeakSet<ts.Node>();
+  /** Labels a suspension resumes at (entered from a new `step` call). */
+  private readonly resumeLabels = new Set<number>();
+  /** Frame fields made for temporaries (`$tN`). */
+  private readonly tempFields = new Set<string>();
+  private locals: string[] = [];
   /** The label literal of every `this.state = L` the lowering wrote, for renumbering at the end. */
   private readonly stateLiterals = new WeakSet<ts.Node>();
   private readonly jumpBlocks = new WeakSet<ts.Node>();
@@ -141,11 +152,10 @@ export class Lowerer {
     private readonly scopes: ScopeInfo,
     private readonly names: EmitNames,
     private readonly strict: boolean,
-    nameTable: NameTable,
+    private readonly nameTable: NameTable,
   ) {
     this.f = context.factory;
     this.SK = tsApi.SyntaxKind;
-    void nameTable;
   }
 
   lower(): LowerResult {
@@ -184,10 +194,12 @@ export class Lowerer {
     this.cases.push(this.cur);
     this.lowerStatements(body.statements);
     if (!this.terminated) this.emit(this.returnExit(this.f.createVoidZero()), true);
+    this.keepShortLivedValuesLocal();
     this.renumberStates();
     return {
       cases: this.cases,
       fields: this.fields,
+      locals: this.locals,
       ctorParams,
       factoryArgs,
       hasRegions: this.hasRegions,
@@ -376,6 +388,40 @@ export class Lowerer {
   }
 
   /**
+   * Liveness-based spilling (DESIGN.md §5): a binding or temporary whose value no resume needs
+   * becomes a local of `step` (fewer fields, smaller frames, register-allocatable); the rest stay
+   * fields. Not candidates: parameters (the constructor stores them), bindings a closure reaches
+   * (an arrow made in one `step` call may run after the next resume, and must see the frame's
+   * current value), and the frame's own bookkeeping (iterators, pending completions).
+   */
+  private keepShortLivedValuesLocal(): void {
+    const candidates = new Map<string, string>(); // field -> preferred local name
+    const bindingNames = new Map<string, number>();
+    for (const b of this.scopes.bindings) bindingNames.set(b.name, (bindingNames.get(b.name) ?? 0) + 1);
+    for (const b of this.scopes.bindings) {
+      if (b.field === undefined || b.kind === 'param' || b.refs.some((r) => r.closure !== undefined)) continue;
+      candidates.set(b.field, b.name);
+    }
+    for (const temp of this.tempFields) candidates.set(temp, temp);
+    if (candidates.size === 0) return;
+    const live = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()));
+    const locals = new Map<string, string>();
+    const taken = new Set<string>();
+    for (const [field, preferred] of candidates) {
+      if (live.has(field)) continue;
+      // The plain name unless something in the function could mean another variable by it.
+      const clash = this.scopes.freeNames.has(preferred) || (bindingNames.get(preferred) ?? 0) > 1 || taken.has(preferred) || NAMES_EMITTED_CODE_READS.has(preferred);
+      const local = clash ? this.nameTable.fresh(preferred) : preferred;
+      taken.add(local);
+      locals.set(field, local);
+    }
+    if (locals.size === 0) return;
+    for (let i = this.fields.length - 1; i >= 0; i--) if (locals.has(this.fields[i]!.name)) this.fields.splice(i, 1);
+    for (const c of this.cases) c.stmts = c.stmts.map((statement) => fieldsToLocals(this.tsApi, this.context, statement, locals));
+    this.locals = [...locals.values()];
+  }
+
+  /**
    * Labels are handed out when a construct starts (a loop's end before its body's labels), so they
    * come out of order (0, 1, 4, 2, 3…). Renumbered here in the order the cases are emitted, a
    * small change to the source moves few numbers and the fixtures' diffs stay readable.
@@ -465,7 +511,11 @@ export class Lowerer {
   // ---------------------------------------------------------------- temporaries
 
   private newTemp(): string {
-    const name = this.freeTemps.pop() ?? this.addField(`$t${this.tempCount++}`);
+    let name = this.freeTemps.pop();
+    if (name === undefined) {
+      name = this.addField(`$t${this.tempCount++}`);
+      this.tempFields.add(name);
+    }
     this.usedTemps.push(name);
     return name;
   }
@@ -945,6 +995,7 @@ export class Lowerer {
     const f = this.f;
     const operand = e.expression !== undefined ? this.lowerExpr(e.expression) : f.createVoidZero();
     const label = this.newLabel();
+    this.resumeLabels.add(label);
     const fiber = this.id(this.names.fiber);
     if (e.asteriskToken === undefined) {
       this.emitAll(

@@ -1,0 +1,171 @@
+import type ts from 'typescript';
+import type { Case } from './lower.js';
+
+/**
+ * Liveness over a lowered coroutine's cases (DESIGN.md §5, "spill only what lives across a
+ * suspension"): which candidate frame fields may be read after a resume before being written again.
+ * Those must stay fields; every other candidate can be a plain local of `step`, because a value that
+ * no resume needs only ever flows between statements of one `step` call (jumps between cases are a
+ * `continue` of the dispatch loop, exceptions go through the region table in the same call).
+ *
+ * The analysis is a backward data flow over the cases, conservative wherever it is coarse (it may
+ * keep a field that could have been a local, never the reverse):
+ *   - a case's successors: every state it assigns (`this.state = L` anywhere in it: jumps, the
+ *     resume label of a suspension), the next case (fall-through), its exception handler and the
+ *     `finally` a `return()` resumed there runs;
+ *   - within a case, only a top-level `this.F = e;` (or a comma list of them) kills F; any other
+ *     mention of `this.F` — read or write, at any depth — counts as a read;
+ *   - what the handler and the `finally` need is live at every statement of the case (an exception
+ *     may come from anywhere in it).
+ * A resume label K is entered from a new `step` call, so what is live into K (including its handler
+ * and `finally`, where THROW and RETURN resumes go) lives across the suspension.
+ */
+export function fieldsLiveAcrossSuspensions(tsApi: typeof ts, cases: readonly Case[], resumeLabels: ReadonlySet<number>, candidates: ReadonlySet<string>): Set<string> {
+  const indexOf = new Map<number, number>();
+  cases.forEach((c, i) => indexOf.set(c.label, i));
+  const liveIn: Set<string>[] = cases.map(() => new Set());
+
+  const fieldOf = (node: ts.Node): string | undefined =>
+    tsApi.isPropertyAccessExpression(node) && node.expression.kind === tsApi.SyntaxKind.ThisKeyword && tsApi.isIdentifier(node.name) && candidates.has(node.name.text) ? node.name.text : undefined;
+
+  /** Candidate fields mentioned in `node` (outside non-arrow functions and classes, whose `this` is another object). */
+  const mentions = (node: ts.Node, into: Set<string>): void => {
+    const field = fieldOf(node);
+    if (field !== undefined) {
+      into.add(field);
+      return;
+    }
+    if (isOwnThisScope(tsApi, node)) return;
+    tsApi.forEachChild(node, (child) => mentions(child, into));
+  };
+
+  /** States assigned in `node`: `this.state = <literal>`. */
+  const assignedStates = (node: ts.Node, into: number[]): void => {
+    if (
+      tsApi.isBinaryExpression(node) &&
+      node.operatorToken.kind === tsApi.SyntaxKind.EqualsToken &&
+      tsApi.isPropertyAccessExpression(node.left) &&
+      node.left.expression.kind === tsApi.SyntaxKind.ThisKeyword &&
+      tsApi.isIdentifier(node.left.name) &&
+      node.left.name.text === 'state' &&
+      tsApi.isNumericLiteral(node.right)
+    ) {
+      into.push(Number(node.right.text));
+    }
+    if (isOwnThisScope(tsApi, node)) return;
+    tsApi.forEachChild(node, (child) => assignedStates(child, into));
+  };
+
+  // Per case, per top-level statement: the states it may jump to, whether it ends the case, and its
+  // effect (kills then reads, in evaluation order reversed for the backward walk).
+  interface StatementFlow {
+    targets: number[];
+    terminates: boolean;
+    /** Applied last to first: ['kill', F] or ['read', fields]. */
+    effects: (['kill', string] | ['read', Set<string>])[];
+  }
+  const flows: StatementFlow[][] = cases.map((c) =>
+    c.stmts.map((statement): StatementFlow => {
+      const targets: number[] = [];
+      assignedStates(statement, targets);
+      const terminates = tsApi.isReturnStatement(statement) || tsApi.isThrowStatement(statement) || tsApi.isContinueStatement(statement);
+      const effects: StatementFlow['effects'] = [];
+      const expression = tsApi.isExpressionStatement(statement) ? statement.expression : undefined;
+      const parts = expression !== undefined ? commaParts(tsApi, expression) : undefined;
+      if (parts !== undefined && parts.length > 0) {
+        for (const part of parts) {
+          const assigned = tsApi.isBinaryExpression(part) && part.operatorToken.kind === tsApi.SyntaxKind.EqualsToken ? fieldOf(part.left) : undefined;
+          const reads = new Set<string>();
+          mentions(assigned !== undefined ? (part as ts.BinaryExpression).right : part, reads);
+          effects.push(['read', reads]);
+          if (assigned !== undefined) effects.push(['kill', assigned]);
+        }
+      } else {
+        const reads = new Set<string>();
+        mentions(statement, reads);
+        effects.push(['read', reads]);
+      }
+      return { targets, terminates, effects };
+    }),
+  );
+
+  const liveAt = (label: number): Set<string> => {
+    const i = indexOf.get(label);
+    return i === undefined ? new Set() : liveIn[i]!;
+  };
+  const exceptional = (c: Case): number[] => {
+    const out: number[] = [];
+    if (c.handler !== null) out.push(c.handler.kind === 'catch' ? c.handler.label : c.handler.fin.label);
+    if (c.returnFin !== undefined) out.push(c.returnFin.label);
+    return out;
+  };
+
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = cases.length - 1; i >= 0; i--) {
+      const c = cases[i]!;
+      const handlerLive = new Set<string>();
+      for (const label of exceptional(c)) for (const f of liveAt(label)) handlerLive.add(f);
+      const live = new Set<string>(i + 1 < cases.length ? liveIn[i + 1] : []);
+      const statements = flows[i]!;
+      for (let s = statements.length - 1; s >= 0; s--) {
+        const flow = statements[s]!;
+        if (flow.terminates) live.clear();
+        for (const label of flow.targets) for (const f of liveAt(label)) live.add(f);
+        for (let e = flow.effects.length - 1; e >= 0; e--) {
+          const effect = flow.effects[e]!;
+          if (effect[0] === 'kill') live.delete(effect[1]);
+          else for (const f of effect[1]) live.add(f);
+        }
+        for (const f of handlerLive) live.add(f);
+      }
+      for (const f of handlerLive) live.add(f);
+      if (live.size !== liveIn[i]!.size || [...live].some((f) => !liveIn[i]!.has(f))) {
+        liveIn[i] = live;
+        changed = true;
+      }
+    }
+  }
+
+  const acrossSuspensions = new Set<string>();
+  for (const label of resumeLabels) for (const f of liveAt(label)) acrossSuspensions.add(f);
+  return acrossSuspensions;
+}
+
+/**
+ * Rewrites `this.F` to the local `locals.get(F)` in `node` (not inside non-arrow functions and
+ * classes: their `this` is not the frame).
+ */
+export function fieldsToLocals(tsApi: typeof ts, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>): ts.Statement {
+  const f = context.factory;
+  const visit = (n: ts.Node): ts.Node => {
+    if (tsApi.isPropertyAccessExpression(n) && n.expression.kind === tsApi.SyntaxKind.ThisKeyword && tsApi.isIdentifier(n.name)) {
+      const local = locals.get(n.name.text);
+      if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
+    }
+    if (isOwnThisScope(tsApi, n)) return n;
+    return tsApi.visitEachChild(n, visit, context);
+  };
+  return visit(node) as ts.Statement;
+}
+
+/** A node whose `this` is not the enclosing one: a non-arrow function or a class. */
+function isOwnThisScope(tsApi: typeof ts, node: ts.Node): boolean {
+  return (
+    tsApi.isFunctionDeclaration(node) ||
+    tsApi.isFunctionExpression(node) ||
+    tsApi.isMethodDeclaration(node) ||
+    tsApi.isGetAccessorDeclaration(node) ||
+    tsApi.isSetAccessorDeclaration(node) ||
+    tsApi.isConstructorDeclaration(node) ||
+    tsApi.isClassLike(node)
+  );
+}
+
+/** `a, b, c` as [a, b, c] (a comma expression or TypeScript's synthesized comma list). */
+function commaParts(tsApi: typeof ts, e: ts.Expression): ts.Expression[] {
+  while (tsApi.isParenthesizedExpression(e)) e = e.expression;
+  if (tsApi.isCommaListExpression(e)) return e.elements.flatMap((x) => commaParts(tsApi, x));
+  if (tsApi.isBinaryExpression(e) && e.operatorToken.kind === tsApi.SyntaxKind.CommaToken) return [...commaParts(tsApi, e.left), ...commaParts(tsApi, e.right)];
+  return [e];
+}
