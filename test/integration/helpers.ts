@@ -66,7 +66,7 @@ function sourceHash(): string {
       hash.update(relative(REPO, path)).update('\0').update(readFileSync(path)).update('\0');
     }
   };
-  for (const input of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.transformer.json', 'scripts', 'runtime', 'transformer']) {
+  for (const input of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.transformer.json', 'scripts', 'runtime', 'transformer', 'cli', 'bin']) {
     if (existsSync(join(REPO, input))) add(join(REPO, input));
   }
   return hash.digest('hex').slice(0, 16);
@@ -92,7 +92,8 @@ export function packedTarball(): Promise<string> {
         mkdirSync(lock);
       } catch {
         // Someone else is packing; a lock left by a killed run is broken after 5 minutes.
-        if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+        const held = statSync(lock, { throwIfNoEntry: false });
+        if (held !== undefined && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
         await sleep(250);
         continue;
       }

@@ -40,6 +40,21 @@ describe('TypeScript 5.9.3 with ts-patch 3.3.0', () => {
     await expectRunsCorrectly(project);
   }, CASE_TIMEOUT);
 
+  it('the installed plugin loads no TypeScript of its own (it builds nodes with the host\'s, extras.ts)', async () => {
+    const probe = `
+      const Module = require('node:module');
+      const load = Module._load;
+      Module._load = function (request, ...rest) {
+        if (request === 'typescript' || request.startsWith('typescript/')) throw new Error('the plugin required ' + request);
+        return load.call(this, request, ...rest);
+      };
+      const plugin = require('tsyncio/transformer');
+      console.log(typeof plugin.default, typeof plugin.createTransformer);`;
+    const result = await exec(process.execPath, ['-e', probe], toolchain.dir);
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout.trim()).toBe('function function');
+  }, CASE_TIMEOUT);
+
   it('control: an unpatched tsc ignores the plugin silently, and the checks above notice', async () => {
     const project = writeProject(toolchain, 'unpatched', { 'main.ts': MAIN_TS });
     expectCompiled(await toolchain.run('typescript', 'tsc', ['-p', '.'], project), 'unpatched tsc');
