@@ -8,6 +8,7 @@ export const WORK_MODULE = new URL('./fixtures/work.mjs', import.meta.url);
 export const work = {
   hash: moduleFunction<(data: string | Uint8Array) => string>(WORK_MODULE, 'hash'),
   busy: moduleFunction<(ms: number, tag: string) => { tag: string; threadId: number }>(WORK_MODULE, 'busy'),
+  rendezvous: moduleFunction<(meeting: SharedArrayBuffer, parties: number, timeoutMs: number) => boolean>(WORK_MODULE, 'rendezvous'),
   later: moduleFunction<<T>(ms: number, value: T) => Promise<T>>(WORK_MODULE, 'later'),
   failQuota: moduleFunction<(limit: number) => never>(WORK_MODULE, 'failQuota'),
   exitWith: moduleFunction<(code: number) => never>(WORK_MODULE, 'exitWith'),
