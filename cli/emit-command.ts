@@ -45,7 +45,8 @@ export function runEmit(argv: readonly string[], io: CliIo): number {
       ...(module !== undefined && { module }),
       sourceMap: outDir !== undefined,
     });
-    diagnostics.push(...output.diagnostics);
+    // In file order (the transformer reports its analysis before its declines).
+    diagnostics.push(...[...output.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column));
     if (outDir === undefined) {
       if (sources.length > 1) io.stdout(`// ${source.path}\n`);
       io.stdout(output.code.endsWith('\n') ? output.code : `${output.code}\n`);

@@ -33,6 +33,13 @@ describe('tsyncio emit', () => {
     expect(run.stdout).toContain('function notAGenerator()');
   });
 
+  it('reports the diagnostics of a file in file order', () => {
+    const { path } = project({ 'mixed.ts': `${MIXED_SOURCE}\n${MISMARKED_SOURCE}` });
+    const run = tsyncio(['emit', path('mixed.ts')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.split('\n').map((line) => /:(\d+):\d+: (error|warning)/.exec(line)?.slice(1, 3).join(' ')).filter(Boolean)).toEqual(['13 warning', '21 error']);
+  });
+
   it('--generators all compiles unmarked generators too', () => {
     const { path } = project({ 'mixed.ts': MIXED_SOURCE });
     expect(tsyncio(['emit', path('mixed.ts')]).stdout).not.toContain('PlainGenerator$Frame');
