@@ -38,7 +38,7 @@ export function renderComparison(comparison: Comparison, width: number | undefin
   const placeWidth = Math.max(0, ...comparison.functions.map((report) => placeOf(comparison, report).length));
   for (const report of comparison.functions) {
     const detail = report.verdict === 'compiled' ? `→ ${report.frameClass}` : report.reason ?? '';
-    out.push(`  ${report.verdict.padEnd(15)} ${report.fn.label.padEnd(labelWidth)}  ${placeOf(comparison, report).padEnd(placeWidth)}  ${detail}`.trimEnd());
+    out.push(`  ${report.verdict.padEnd(16)} ${report.fn.label.padEnd(labelWidth)}  ${placeOf(comparison, report).padEnd(placeWidth)}  ${detail}`.trimEnd());
     for (const note of report.notes) out.push(`    note: ${formatDiagnostic(note)}`);
   }
   for (const diagnostic of comparison.fileDiagnostics) out.push(`  ${formatDiagnostic(diagnostic)}`);

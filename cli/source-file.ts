@@ -11,6 +11,10 @@ export interface LoadedSource {
 }
 
 /**
+ * The CLI reads, parses and walks files with the project's `typescript` only, the copy the transform
+ * itself runs with, so syntax errors and positions are the transform's own. (ts-morph, which bundles
+ * TypeScript 6.0, would be a second parser beside it, with nothing here that needs its API.)
+ *
  * Reads and parses a file; a missing file, a directory or a syntax error is a CliError with one line
  * in the usual `file:line:col` shape. Syntax errors only: types are not checked (as `transpileModule`).
  */
