@@ -2,7 +2,7 @@ import type { Fiber } from './fiber.js';
 import { Frame } from './frame.js';
 import { Future } from './future.js';
 import { IteratorFrame, iteratorOf } from './iterator-frame.js';
-import { AWAITING, CALLING, NEXT, SUSPEND, type Suspend } from './protocol.js';
+import { AWAITING, CALLING, NEXT, STATE_RUNNING, SUSPEND, type Suspend } from './protocol.js';
 import { SleepRequest } from './sleep.js';
 
 /**
@@ -13,6 +13,8 @@ import { SleepRequest } from './sleep.js';
  */
 export function delegate(fiber: Fiber, caller: Frame, target: unknown): unknown | Suspend {
   if (target instanceof Frame) {
+    // `yield*` into a running frame (itself, or a caller up the synchronous chain): a generator throws.
+    if (target.state === STATE_RUNNING) throw new TypeError('Generator is already running');
     target.caller = caller;
     fiber.top = target;
     fiber.signal = CALLING;

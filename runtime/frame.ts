@@ -1,6 +1,6 @@
 import { drive, type Fiber } from './fiber.js';
 import { awaitableOutcome } from './awaitable.js';
-import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_DONE, STATE_INITIAL, type ResumeMode, type Signal, type Suspend } from './protocol.js';
+import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_DONE, STATE_INITIAL, STATE_RUNNING, type ResumeMode, type Signal, type Suspend } from './protocol.js';
 
 /**
  * A resumable coroutine: the base of every compiled coroutine and of the runtime's hand-written ones.
@@ -62,6 +62,9 @@ export abstract class Frame<T = unknown> implements Generator<unknown, T, unknow
   }
 
   private generatorFace(): StandaloneFiber {
+    // A compiled frame whose `step` is running (under any fiber: a task, a caller's synchronous
+    // call) says so in its state; checked before a face is made, which would drive it re-entrantly.
+    if (this.state === STATE_RUNNING) throw new TypeError('Generator is already running');
     return (this.standalone ??= new StandaloneFiber(this));
   }
 }

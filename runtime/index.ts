@@ -42,6 +42,7 @@ export {
   CALL_BUDGET,
   STATE_INITIAL,
   STATE_DONE,
+  STATE_RUNNING,
   type ResumeMode,
   type Signal,
   type Suspend,

@@ -54,7 +54,12 @@
  * `yield*` forwarding of `return()`); when it throws, the caller is resumed with THROW.
  *
  * Emitted code (the hand-written frames in test/frames/hand-frames.ts are the reference):
- *   - `step` is `for (;;) switch (this.state)`; a jump is `this.state = L; continue`. A jump never
+ *   - `step` copies `this.state` into a local `state` and is `for (;;) switch (state)`; a jump is
+ *     `state = L; continue`. While `step` runs, `this.state` is STATE_RUNNING: a resume of a running
+ *     frame (its own `next`, `yield*` into itself, a child calling its caller's `next`) throws
+ *     TypeError('Generator is already running') as a generator does — at the top of `step`, in the
+ *     Generator face and in `delegate` — and every way out of `step` sets `this.state` again
+ *     (the resume label before SUSPEND, STATE_DONE at the end). A jump never
  *     targets a resume label: a resume label is entered from the fiber (mode and value as given) or by
  *     falling through from its own suspension site when the call did not suspend (`mode = NEXT`).
  *   - Each resume label first handles `mode !== NEXT`. Outside every try region, and in state 0, and
@@ -62,8 +67,8 @@
  *     a try region, THROW is `throw value` (caught by the region table) and RETURN runs the `return
  *     value` statement it stands for (through the enclosing `finally` blocks).
  *   - try/catch/finally: the `switch` sits in a JS `try`; its `catch` is the region table, a `switch`
- *     on `this.state` (the state the throw came from) that jumps to the catch or finally label, else
- *     sets STATE_DONE and rethrows. So entering a region assigns `this.state`, never falls into it.
+ *     on `state` (the state the throw came from) that jumps to the catch or finally label, else
+ *     sets STATE_DONE and rethrows. So entering a region assigns `state`, never falls into it.
  *     A completion crossing a `finally` waits in two frame fields, its kind a ResumeMode (NEXT: carry
  *     on after the statement; THROW; RETURN) and its value; the end of the `finally` resumes it
  *     (`exitWith(kind, value)` when no outer region applies). An abrupt completion inside `finally`
@@ -114,3 +119,5 @@ export const CALL_BUDGET = 512;
 /** Frame states with a meaning of their own; labels chosen by the transformer are positive. */
 export const STATE_INITIAL = 0;
 export const STATE_DONE = -1;
+/** `this.state` of a compiled frame while its `step` runs (its label is in a local meanwhile). */
+export const STATE_RUNNING = -2;

@@ -9,8 +9,11 @@ import { protocolLiteral, type Case, type EmitNames, type LowerResult } from './
  *     class Name$Frame {
  *       constructor(p1, p2) { this.state = 0; this.caller = null; this.p1 = p1; this.p2 = p2; this.x = void 0; }
  *       step(fiber, mode, value) {
+ *         let state = this.state;                  // jumps are `state = L; continue`
+ *         if (state === -2 /* RUNNING *\/) throw new TypeError('Generator is already running');
  *         if (mode !== 0 /* NEXT *\/) return this.exitWith(mode, value);   // no try region
- *         try { for (;;) switch (this.state) { case 0: ... } } catch (e) { this.state = -1; throw e; }
+ *         this.state = -2 /* RUNNING *\/;          // until a suspension sets K or the end sets -1
+ *         try { for (;;) switch (state) { case 0: ... } } catch (e) { this.state = -1; throw e; }
  *       }
  *     }
  *     linkFrameClass(Name$Frame);          // a flat class under Frame.prototype (protocol.ts, frame.ts)
@@ -44,22 +47,37 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
   const value = id(names.value);
   const lit = (name: 'NEXT' | 'THROW' | 'RETURN'): ts.Expression => protocolLiteral(tsApi, f, name);
   const clauses: ts.CaseOrDefaultClause[] = lowered.cases.map((c) => f.createCaseClause(f.createNumericLiteral(c.label), c.stmts));
-  clauses.push(f.createDefaultClause([f.createReturnStatement(f.createVoidZero())]));
-  const dispatchSwitch = f.createSwitchStatement(thisProp('state'), f.createCaseBlock(clauses));
+  // A finished frame (`this.state` was -1): the end again, which also takes RUNNING off.
+  clauses.push(f.createDefaultClause([f.createReturnStatement(exitWith(f, mode, value))]));
+  const state = id(names.state);
+  const dispatchSwitch = f.createSwitchStatement(state, f.createCaseBlock(clauses));
   const loop = (body: ts.Statement): ts.Statement => {
     const forever = f.createForStatement(undefined, undefined, undefined, body);
     return lowered.needsDispatchLabel ? f.createLabeledStatement(names.dispatch, forever) : forever;
   };
-  const stepBody: ts.Statement[] = [];
-  // Values no resume needs live in `step` itself (lower.ts, keepShortLivedValuesLocal).
-  if (lowered.locals.length > 0) {
-    stepBody.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(lowered.locals.map((name) => f.createVariableDeclaration(name)), tsApi.NodeFlags.Let)));
-  }
+  // The label to run is a local (`state`): `this.state` says RUNNING while `step` runs, so a
+  // re-entrant resume (the body calling its own `next`, `yield*` into itself, a child calling its
+  // caller's `next`) throws the TypeError a generator throws, and every way out of `step` sets it
+  // again (a suspension to its resume label, the end to DONE). Values no resume needs live in
+  // `step` itself too (lower.ts, keepShortLivedValuesLocal).
+  const running = protocolLiteral(tsApi, f, 'RUNNING');
+  const stepBody: ts.Statement[] = [
+    f.createVariableStatement(
+      undefined,
+      f.createVariableDeclarationList([f.createVariableDeclaration(state, undefined, undefined, thisProp('state')), ...lowered.locals.map((name) => f.createVariableDeclaration(name))], tsApi.NodeFlags.Let),
+    ),
+    f.createIfStatement(
+      f.createStrictEquality(state, protocolLiteral(tsApi, f, 'RUNNING')),
+      f.createThrowStatement(f.createNewExpression(id('TypeError'), undefined, [f.createStringLiteral('Generator is already running')])),
+    ),
+  ];
+  const markRunning = assign(thisProp('state'), running);
   const error = id(names.error);
   const done = (): ts.Statement => assign(thisProp('state'), protocolLiteral(tsApi, f, 'DONE'));
   if (!lowered.hasRegions) {
     stepBody.push(
       f.createIfStatement(f.createStrictInequality(mode, lit('NEXT')), f.createReturnStatement(exitWith(f, mode, value))),
+      markRunning,
       f.createTryStatement(
         f.createBlock([loop(dispatchSwitch)], true),
         f.createCatchClause(error, f.createBlock([done(), f.createThrowStatement(error)], true)),
@@ -76,7 +94,7 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
         ...caseLabels(f, cases, [
           assign(thisProp(fin.vField), value),
           assign(thisProp(fin.fField), lit('RETURN')),
-          assign(thisProp('state'), f.createNumericLiteral(fin.label)),
+          assign(state, f.createNumericLiteral(fin.label)),
           f.createContinueStatement(lowered.needsDispatchLabel ? names.dispatch : undefined),
         ]),
       );
@@ -87,7 +105,7 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
         [
           f.createIfStatement(f.createStrictEquality(mode, lit('THROW')), f.createBlock([assign(mode, lit('NEXT')), f.createThrowStatement(value)], true)),
           assign(mode, lit('NEXT')),
-          ...(returnClauses.length > 0 ? [f.createSwitchStatement(thisProp('state'), f.createCaseBlock(returnClauses))] : []),
+          ...(returnClauses.length > 0 ? [f.createSwitchStatement(state, f.createCaseBlock(returnClauses))] : []),
           f.createReturnStatement(exitWith(f, lit('RETURN'), value)),
         ],
         true,
@@ -101,14 +119,15 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
       const handler = cases[0]!.handler!;
       const body =
         handler.kind === 'catch'
-          ? [assign(value, error), assign(thisProp('state'), f.createNumericLiteral(handler.label))]
-          : [assign(thisProp(handler.fin.vField), error), assign(thisProp(handler.fin.fField), lit('THROW')), assign(thisProp('state'), f.createNumericLiteral(handler.fin.label))];
+          ? [assign(value, error), assign(state, f.createNumericLiteral(handler.label))]
+          : [assign(thisProp(handler.fin.vField), error), assign(thisProp(handler.fin.fField), lit('THROW')), assign(state, f.createNumericLiteral(handler.fin.label))];
       tableClauses.push(...caseLabels(f, cases, [...body, f.createContinueStatement(lowered.needsDispatchLabel ? names.dispatch : undefined)]));
     }
     const catchBody: ts.Statement[] = [];
-    if (tableClauses.length > 0) catchBody.push(f.createSwitchStatement(thisProp('state'), f.createCaseBlock(tableClauses)));
+    if (tableClauses.length > 0) catchBody.push(f.createSwitchStatement(state, f.createCaseBlock(tableClauses)));
     catchBody.push(done(), f.createThrowStatement(error));
     stepBody.push(
+      markRunning,
       loop(
         f.createBlock(
           [f.createTryStatement(f.createBlock([resumeMode, dispatchSwitch], true), f.createCatchClause(error, f.createBlock(catchBody, true)), undefined)],

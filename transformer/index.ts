@@ -140,6 +140,7 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
     fiber: nameTable.fresh('fiber'),
     mode: nameTable.fresh('mode'),
     value: nameTable.fresh('value'),
+    state: nameTable.fresh('state'),
     error: nameTable.fresh('error'),
     result: nameTable.fresh('result'),
     child: nameTable.fresh('child'),

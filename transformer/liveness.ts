@@ -10,8 +10,8 @@ import type { Case } from './lower.js';
  *
  * The analysis is a backward data flow over the cases, conservative wherever it is coarse (it may
  * keep a field that could have been a local, never the reverse):
- *   - a case's successors: every state it assigns (`this.state = L` anywhere in it: jumps, the
- *     resume label of a suspension), the next case (fall-through), its exception handler and the
+ *   - a case's successors: every state it assigns anywhere in it (`state = L` jumps, `this.state = K`
+ *     before a suspension), the next case (fall-through), its exception handler and the
  *     `finally` a `return()` resumed there runs;
  *   - within a case, only a top-level `this.F = e;` (or a comma list of them) kills F; any other
  *     mention of `this.F` — read or write, at any depth — counts as a read;
@@ -20,7 +20,13 @@ import type { Case } from './lower.js';
  * A resume label K is entered from a new `step` call, so what is live into K (including its handler
  * and `finally`, where THROW and RETURN resumes go) lives across the suspension.
  */
-export function fieldsLiveAcrossSuspensions(tsApi: typeof ts, cases: readonly Case[], resumeLabels: ReadonlySet<number>, candidates: ReadonlySet<string>): Set<string> {
+export function fieldsLiveAcrossSuspensions(
+  tsApi: typeof ts,
+  cases: readonly Case[],
+  resumeLabels: ReadonlySet<number>,
+  candidates: ReadonlySet<string>,
+  isStateLiteral: (node: ts.Node) => boolean,
+): Set<string> {
   const indexOf = new Map<number, number>();
   cases.forEach((c, i) => indexOf.set(c.label, i));
   const liveIn: Set<string>[] = cases.map(() => new Set());
@@ -39,19 +45,9 @@ export function fieldsLiveAcrossSuspensions(tsApi: typeof ts, cases: readonly Ca
     tsApi.forEachChild(node, (child) => mentions(child, into));
   };
 
-  /** States assigned in `node`: `this.state = <literal>`. */
+  /** States assigned in `node` (the label literals the lowering wrote). */
   const assignedStates = (node: ts.Node, into: number[]): void => {
-    if (
-      tsApi.isBinaryExpression(node) &&
-      node.operatorToken.kind === tsApi.SyntaxKind.EqualsToken &&
-      tsApi.isPropertyAccessExpression(node.left) &&
-      node.left.expression.kind === tsApi.SyntaxKind.ThisKeyword &&
-      tsApi.isIdentifier(node.left.name) &&
-      node.left.name.text === 'state' &&
-      tsApi.isNumericLiteral(node.right)
-    ) {
-      into.push(Number(node.right.text));
-    }
+    if (isStateLiteral(node)) into.push(Number((node as ts.NumericLiteral).text));
     if (isOwnThisScope(tsApi, node)) return;
     tsApi.forEachChild(node, (child) => assignedStates(child, into));
   };

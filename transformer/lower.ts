@@ -66,6 +66,8 @@ export interface EmitNames {
   fiber: string;
   mode: string;
   value: string;
+  /** `step`'s local copy of the label being run (`this.state` says RUNNING meanwhile). */
+  state: string;
   error: string;
   result: string;
   child: string;
@@ -381,7 +383,15 @@ export class Lowerer {
     return protocolLiteral(this.tsApi, this.f, name);
   }
 
+  /** A jump (with `continue`) or a region entry: `state = L`, the local the dispatch switches on. */
   private setState(label: number): ts.Statement {
+    const literal = this.f.createNumericLiteral(label);
+    this.stateLiterals.add(literal);
+    return this.f.createExpressionStatement(this.f.createAssignment(this.id(this.names.state), literal));
+  }
+
+  /** Before `return SUSPEND`: `this.state = K`, where the next `step` call resumes. */
+  private suspendAt(label: number): ts.Statement {
     const literal = this.f.createNumericLiteral(label);
     this.stateLiterals.add(literal);
     return this.f.createExpressionStatement(this.f.createAssignment(this.thisField_('state'), literal));
@@ -404,7 +414,7 @@ export class Lowerer {
     }
     for (const temp of this.tempFields) candidates.set(temp, temp);
     if (candidates.size === 0) return;
-    const live = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()));
+    const live = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()), (node) => this.stateLiterals.has(node));
     const locals = new Map<string, string>();
     const taken = new Set<string>();
     for (const [field, preferred] of candidates) {
@@ -1003,7 +1013,7 @@ export class Lowerer {
           f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(fiber, 'yielded'), operand)),
           f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(fiber, 'signal'), this.constant('YIELDED'))),
           f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(fiber, 'top'), f.createThis())),
-          this.setState(label),
+          this.suspendAt(label),
           f.createReturnStatement(this.rt('SUSPEND')),
         ].map((s) => ts.setSourceMapRange(s, e)),
         true,
@@ -1018,7 +1028,7 @@ export class Lowerer {
           f.createBlock(
             [
               ...(link ? [f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(child, 'caller'), f.createThis()))] : []),
-              this.setState(label),
+              this.suspendAt(label),
               f.createReturnStatement(this.rt('SUSPEND')),
             ],
             true,
@@ -1422,7 +1432,7 @@ export class Lowerer {
 
 }
 
-const PROTOCOL_VALUES = { NEXT: 0, THROW: 1, RETURN: 2, YIELDED: 0, DONE: -1 } as const;
+const PROTOCOL_VALUES = { NEXT: 0, THROW: 1, RETURN: 2, YIELDED: 0, DONE: -1, RUNNING: -2 } as const;
 
 /** `0 /* NEXT *\/`: protocol constants are literals in emitted code, named in a comment. */
 export function protocolLiteral(tsApi: typeof ts, f: ts.NodeFactory, name: keyof typeof PROTOCOL_VALUES): ts.Expression {
