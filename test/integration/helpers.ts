@@ -99,12 +99,17 @@ export function packedTarball(): Promise<string> {
       }
       try {
         if (existsSync(file)) return file;
-        for (const old of readdirSync(dir)) if (old.endsWith('.tgz')) rmSync(join(dir, old), { force: true });
+        // Older tarballs of this checkout, and what a failed pack left, go.
+        for (const old of readdirSync(dir)) if (old.endsWith('.tgz') || old.startsWith('pack-')) rmSync(join(dir, old), { recursive: true, force: true });
         const staging = mkdtempSync(join(dir, 'pack-'));
-        const packed = await npm(['pack', '--json', '--pack-destination', staging], REPO);
-        const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[];
-        renameSync(join(staging, info!.filename), file);
-        rmSync(staging, { recursive: true, force: true });
+        try {
+          const packed = await npm(['pack', '--json', '--pack-destination', staging], REPO);
+          const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[];
+          if (info === undefined) throw new Error(`npm pack printed no file name:\n${packed.stdout}`);
+          renameSync(join(staging, info.filename), file);
+        } finally {
+          rmSync(staging, { recursive: true, force: true });
+        }
         return file;
       } finally {
         rmSync(lock, { recursive: true, force: true });
