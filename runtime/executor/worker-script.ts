@@ -65,6 +65,8 @@ function workerMain(): void {
       }
     }
     if (typeof value !== 'function') throw new TypeError(`${label} did not evaluate to a function in the worker`);
+    // Bounded: a program that makes functions on the fly (new source each time) must not fill the worker.
+    if (rebuilt.size >= 256) rebuilt.delete(rebuilt.keys().next().value as string);
     rebuilt.set(source, value as AnyFunction);
     return value as AnyFunction;
   }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { Coroutine } from '../../runtime/coroutine.js';
 import { CancelledError, RuntimeError } from '../../runtime/errors.js';
 import type { Executor, ShutdownOptions } from '../../runtime/executor/executor.js';
@@ -122,6 +122,19 @@ describe('loop.runInExecutor', () => {
 });
 
 describe('toThread and the default executor', () => {
+  it('types: arguments and results follow the function (or the type given for a module export)', () => {
+    // Compile-time checks (npm test typechecks first); the coroutines are never started.
+    expectTypeOf(toThread((n: number) => n * 2, 1)).toEqualTypeOf<Coroutine<number>>();
+    expectTypeOf(toThread(async (text: string) => text.length, 'x')).toEqualTypeOf<Coroutine<number>>();
+    expectTypeOf(toThread(work.hash, 'abc')).toEqualTypeOf<Coroutine<string>>();
+    expectTypeOf(toThread(WORK_MODULE, 'hash', 'abc')).toEqualTypeOf<Coroutine<unknown>>();
+    expectTypeOf(toThread<(data: string) => string>(WORK_MODULE, 'hash', 'abc')).toEqualTypeOf<Coroutine<string>>();
+    // @ts-expect-error: a string where the function takes a number
+    void toThread((n: number) => n * 2, 'one');
+    // @ts-expect-error: an argument too many
+    void toThread(work.hash, 'abc', 'extra');
+  });
+
   it('toThread takes a function, a moduleFunction, or a module URL and an export name', async () => {
     const { value } = await runCollecting(function* () {
       const squared = yield* toThread((n: number) => n * n, 12);
