@@ -2,10 +2,10 @@
 // The `tsyncio` command: runs the built CLI (dist/cli/, made by `npm run build`).
 let cli;
 try {
-  cli = await import('../dist/cli/main.js');
+  cli = await import('../dist/cli/cli/main.js');
 } catch (error) {
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli/main.js')) throw error;
-  process.stderr.write("tsyncio: the CLI is not built (dist/cli/main.js is missing): run 'npm run build'\n");
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli/cli/main.js')) throw error;
+  process.stderr.write("tsyncio: the CLI is not built (dist/cli/cli/main.js is missing): run 'npm run build'\n");
   process.exit(1);
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The version in tsyncio's package.json: the nearest one above this module named 'tsyncio' (cli/ in
- * the source tree, dist/cli/ when built).
+ * the source tree, dist/cli/cli/ when built).
  */
 export function packageVersion(): string {
   let directory = dirname(fileURLToPath(import.meta.url));

@@ -1,4 +1,4 @@
-// The last step of `npm run build`, after tsc has written dist/runtime (ESM) and dist/transformer (CJS).
+// The last step of `npm run build`, after tsc has written dist/runtime (ESM), dist/transformer (CJS) and dist/cli (ESM).
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -14,7 +14,7 @@ import { MIXED_SOURCE, tempProject } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(REPO, 'bin', 'tsyncio.js');
-const BUILT_ENTRY = join(REPO, 'dist', 'cli', 'main.js');
+const BUILT_ENTRY = join(REPO, 'dist', 'cli', 'cli', 'main.js');
 
 interface BinRun {
   status: number | null;

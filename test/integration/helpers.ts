@@ -66,7 +66,7 @@ function sourceHash(): string {
       hash.update(relative(REPO, path)).update('\0').update(readFileSync(path)).update('\0');
     }
   };
-  for (const input of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.transformer.json', 'scripts', 'runtime', 'transformer', 'cli', 'bin']) {
+  for (const input of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.transformer.json', 'tsconfig.cli.json', 'scripts', 'runtime', 'transformer', 'cli', 'bin']) {
     if (existsSync(join(REPO, input))) add(join(REPO, input));
   }
   return hash.digest('hex').slice(0, 16);
