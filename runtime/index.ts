@@ -61,3 +61,13 @@ export {
   ConnectionRefusedError,
   ConnectionAbortedError,
 } from './streams/errors.js';
+// Executors (asyncio's run_in_executor and to_thread; concurrent.futures).
+export { type Executor, type ShutdownOptions } from './executor/executor.js';
+export { ExecutorJob, type JobState, type JobDoneCallback } from './executor/executor-job.js';
+export { WorkerPoolExecutor, type WorkerPoolOptions } from './executor/worker-pool-executor.js';
+export { WorkerCrashedError } from './executor/errors.js';
+export { toThread } from './executor/to-thread.js';
+export { moduleFunction, ModuleFunction, type WorkerFunction, type WorkerResult, type UntypedWorkerFunction } from './executor/worker-callable.js';
+// Subprocesses (asyncio's subprocess.py).
+export { createSubprocessExec, createSubprocessShell, PIPE, STDOUT, DEVNULL, type StdioMode, type SubprocessOptions } from './subprocess/create-subprocess.js';
+export { Process } from './subprocess/process.js';
