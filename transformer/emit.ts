@@ -71,6 +71,9 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
       f.createThrowStatement(f.createNewExpression(id('TypeError'), undefined, [f.createStringLiteral('Generator is already running')])),
     ),
   ];
+  if (lowered.frameAlias !== undefined) {
+    stepBody.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(lowered.frameAlias, undefined, undefined, f.createThis())], tsApi.NodeFlags.Const)));
+  }
   const markRunning = assign(thisProp('state'), running);
   const error = id(names.error);
   const done = (): ts.Statement => assign(thisProp('state'), protocolLiteral(tsApi, f, 'DONE'));

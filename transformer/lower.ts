@@ -88,6 +88,8 @@ export interface LowerResult {
   fields: { name: string; init: 'undefined' | 'zero' }[];
   /** Locals of `step`: bindings and temporaries no resume needs (declared `let` at its top). */
   locals: string[];
+  /** `const <frameAlias> = this` at the top of `step`, for nested non-arrow functions and classes. */
+  frameAlias: string | undefined;
   /** Constructor parameters -> fields: `this`, `arguments`, then the parameter bindings. */
   ctorParams: { param: string; field: string }[];
   /** Factory arguments, in the same order as ctorParams (`this`, `arguments`, binding names). */
@@ -142,6 +144,8 @@ export class Lowerer {
   private needsDispatchLabel = false;
   private hasRegions = false;
   private thisField: string | undefined;
+  /** The local that holds the frame for nested non-arrow functions and classes (made on first use). */
+  private frameAlias: string | undefined;
   private argsField: string | undefined;
   // Verbatim rewriting context.
   private verbatimLoops = 0;
@@ -202,6 +206,7 @@ export class Lowerer {
       cases: this.cases,
       fields: this.fields,
       locals: this.locals,
+      frameAlias: this.frameAlias,
       ctorParams,
       factoryArgs,
       hasRegions: this.hasRegions,
@@ -298,9 +303,6 @@ export class Lowerer {
     const ts = this.tsApi;
     const lexical = b.kind === 'let' || b.kind === 'const' || b.kind === 'catch';
     for (const ref of b.refs) {
-      if (!ref.arrowsOnly) {
-        throw new Unsupported(ref.id, `'${b.name}' lives on the frame but is used inside a nested function (only arrow functions can reach it)`);
-      }
       if (ref.closure !== undefined) {
         if (lexical && b.scope.inLoop) throw new Unsupported(ref.id, `a closure captures '${b.name}', a per-iteration binding of a loop that suspends; not supported yet`);
       }
@@ -1231,8 +1233,15 @@ export class Lowerer {
     return out;
   }
 
-  private fieldRef(b: Binding, at: ts.Node): ts.Expression {
-    return this.tsApi.setSourceMapRange(this.thisField_(b.field!), at);
+  /**
+   * A frame field read where `b` is named. Inside a non-arrow function or a class `this` is another
+   * object, so the field is reached through a local alias of the frame (`const frame = this` at the
+   * top of `step`): the closure sees the frame's current value whenever it runs, as it would the
+   * binding's.
+   */
+  private fieldRef(b: Binding, at: ts.Node, throughAlias = false): ts.Expression {
+    const owner = throughAlias ? this.id((this.frameAlias ??= this.nameTable.fresh('frame'))) : this.f.createThis();
+    return this.tsApi.setSourceMapRange(this.f.createPropertyAccessExpression(owner, b.field!), at);
   }
 
   /**
@@ -1272,7 +1281,7 @@ export class Lowerer {
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
       if (ts.isIdentifier(node)) {
         const b = this.scopes.refs.get(node);
-        if (b?.field !== undefined) return this.fieldRef(b, node);
+        if (b?.field !== undefined) return this.fieldRef(b, node, nonArrowDepth > 0);
         if (node.text === 'arguments' && b === undefined && nonArrowDepth === 0 && this.argsField !== undefined) {
           return ts.setSourceMapRange(this.thisField_(this.argsField), node);
         }
@@ -1283,7 +1292,7 @@ export class Lowerer {
       if (ts.isShorthandPropertyAssignment(node)) {
         const b = this.scopes.refs.get(node.name);
         if (b?.field !== undefined) {
-          const target = this.fieldRef(b, node.name);
+          const target = this.fieldRef(b, node.name, nonArrowDepth > 0);
           const value = node.objectAssignmentInitializer !== undefined ? f.createAssignment(target, visitExpr(node.objectAssignmentInitializer)) : target;
           return ts.setSourceMapRange(f.createPropertyAssignment(node.name.text, value), node);
         }
@@ -1291,11 +1300,14 @@ export class Lowerer {
           return f.createPropertyAssignment('arguments', this.thisField_(this.argsField));
         }
       }
-      if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && nonArrowDepth === 0) {
+      if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
         // `x()` with `x` on the frame must not call it with the frame as `this`.
         const callee = ts.isCallExpression(node) ? node.expression : node.tag;
         const inner = this.skipOuter(callee);
-        if (ts.isIdentifier(inner) && (this.scopes.refs.get(inner)?.field !== undefined || (inner.text === 'arguments' && this.argsField !== undefined && !this.scopes.refs.has(inner)))) {
+        const onFrame =
+          ts.isIdentifier(inner) &&
+          (this.scopes.refs.get(inner)?.field !== undefined || (nonArrowDepth === 0 && inner.text === 'arguments' && this.argsField !== undefined && !this.scopes.refs.has(inner)));
+        if (onFrame) {
           const updated = ts.visitEachChild(node, visit, this.context) as ts.CallExpression | ts.TaggedTemplateExpression;
           const wrapped = f.createParenthesizedExpression(f.createCommaListExpression([f.createNumericLiteral(0), ts.isCallExpression(updated) ? updated.expression : updated.tag]));
           return ts.isCallExpression(updated)
@@ -1315,9 +1327,8 @@ export class Lowerer {
         innerBreakable = 0;
         innerLoops = 0;
         try {
-          // Non-arrow functions and classes have their own `this`, `arguments` and jumps, and may not
-          // use frame locals (checked when fields were assigned): nothing in them changes.
-          if (!arrow) return node;
+          // Non-arrow functions and classes have their own `this`, `arguments` and jumps: only their
+          // references to frame locals change (through the frame alias, see fieldRef).
           return ts.visitEachChild(node, visit, this.context);
         } finally {
           fnDepth--;
