@@ -1,3 +1,5 @@
+import { registerGeneratorFunction } from './debug/frame-info.js';
+
 /** A coroutine object: what calling a coroutine function returns (a native generator, or a compiled frame). */
 export type Coroutine<T = unknown> = Generator<unknown, T, unknown>;
 
@@ -13,8 +15,13 @@ export function coroutine<F extends GeneratorFunction>(fn: F): F;
 export function coroutine<F extends GeneratorFunction>(fn: F, context: ClassMethodDecoratorContext): F;
 export function coroutine<D extends PropertyDescriptor>(target: object, key: string | symbol, descriptor: D): D;
 export function coroutine(fnOrTarget: unknown, contextOrKey?: unknown, descriptor?: PropertyDescriptor): unknown {
-  if (descriptor !== undefined) return descriptor;
+  if (descriptor !== undefined) {
+    // Its generators are named after it in stacks and coroutine chains (debug/frame-info.ts).
+    if (typeof descriptor.value === 'function') registerGeneratorFunction(descriptor.value as GeneratorFunction);
+    return descriptor;
+  }
   if (typeof fnOrTarget !== 'function') throw new TypeError('coroutine() expects a generator function');
   void contextOrKey;
+  registerGeneratorFunction(fnOrTarget as GeneratorFunction);
   return fnOrTarget;
 }

@@ -1,3 +1,4 @@
+import { registerIteratorFrameClass } from './debug/frame-info.js';
 import type { Fiber } from './fiber.js';
 import { Frame } from './frame.js';
 import { NEXT, STATE_DONE, SUSPEND, THROW, YIELDED, type ResumeMode, type Suspend } from './protocol.js';
@@ -54,6 +55,8 @@ export class IteratorFrame extends Frame<unknown> {
     return SUSPEND;
   }
 }
+
+registerIteratorFrameClass(IteratorFrame);
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';

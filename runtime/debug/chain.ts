@@ -1,0 +1,128 @@
+import { CancelledError } from '../errors.js';
+import type { Fiber } from '../fiber.js';
+import type { Frame } from '../frame.js';
+import { describeFrame, formatFrameInfo, type CoroutineFrameInfo } from './frame-info.js';
+
+/** One coroutine an error unwound through (`coroutineChainOf`). */
+export interface CoroutineChainEntry extends CoroutineFrameInfo {
+  /** The task whose chain it was, if a task drove it. */
+  task?: string;
+}
+
+/**
+ * What is recorded on an error as it unwinds through frames. Written only on the error path: in
+ * `drive`'s catch (an error leaves a frame for its caller) and where a task throws into its top frame
+ * (a failed or cancelled wait, a cancellation, a bad yield). Nothing is written on a normal step.
+ */
+interface ChainRecord {
+  /** Innermost first: the order the error went through them. */
+  readonly entries: CoroutineChainEntry[];
+  /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it. */
+  last: Frame | null;
+}
+
+const records = new WeakMap<object, ChainRecord>();
+
+function recordOf(error: object): ChainRecord {
+  let record = records.get(error);
+  if (record === undefined) {
+    record = { entries: [], last: null };
+    records.set(error, record);
+    if (error instanceof Error && !(error instanceof CancelledError)) appendChainToStack(error, record);
+  }
+  return record;
+}
+
+function taskNameOf(fiber: Fiber | null): string | undefined {
+  const getName = (fiber as { getName?: unknown } | null)?.getName;
+  return typeof getName === 'function' ? String(getName.call(fiber)) : undefined;
+}
+
+function entryFor(frame: Frame, label: number, fiber: Fiber | null): CoroutineChainEntry {
+  const entry: CoroutineChainEntry = describeFrame(frame, label);
+  const task = taskNameOf(fiber);
+  if (task !== undefined) entry.task = task;
+  return entry;
+}
+
+/**
+ * `error` is about to be thrown into `frame`, suspended at its resume label (a task resuming its top
+ * frame with THROW). Error path only.
+ */
+export function noteThrowInto(error: unknown, frame: Frame | null, fiber: Fiber | null): void {
+  if (frame === null || !isObject(error)) return;
+  const record = recordOf(error);
+  if (record.last === frame) return;
+  record.entries.push(entryFor(frame, frame.state, fiber));
+  record.last = frame;
+}
+
+/**
+ * `drive`'s catch: `error` left `frame` and goes to `caller` (suspended in `yield*` at its resume
+ * label), or out of the fiber when `caller` is null. Error path only.
+ */
+export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, fiber: Fiber): void {
+  if (!isObject(error)) return;
+  try {
+    const record = recordOf(error);
+    // The frame it left: already listed if the error was thrown into it; otherwise it started there
+    // (or in a frame it called synchronously, which the JS stack above shows).
+    if (record.last !== frame) record.entries.push(entryFor(frame, -1, fiber));
+    if (caller !== null) {
+      record.entries.push(entryFor(caller, caller.state, fiber));
+      record.last = caller;
+    } else {
+      record.last = null;
+    }
+  } catch {
+    // Introspection must never change what the program does.
+  }
+}
+
+/**
+ * The coroutines `error` unwound through under tsyncio, innermost first (the order of `error.stack`):
+ * each one's name, its suspension position when it was suspended in `yield`/`yield*` (from the frame
+ * class's debug table; none for native generators or for the frame where it was thrown, which the JS
+ * stack shows), and the task's name. Empty for an error that never crossed a suspended frame.
+ */
+export function coroutineChainOf(error: unknown): CoroutineChainEntry[] {
+  if (!isObject(error)) return [];
+  const record = records.get(error);
+  return record === undefined ? [] : record.entries.map((entry) => ({ ...entry }));
+}
+
+/** `  in coroutine fetchAll (src/app.ts:12:5) [task Task-3]`, one line per entry. */
+export function formatCoroutineChain(entries: readonly CoroutineChainEntry[]): string {
+  return entries
+    .map((entry) => {
+      const what = entry.kind === 'generator' ? 'generator' : 'coroutine';
+      const task = entry.task !== undefined ? ` [task ${entry.task}]` : '';
+      return `  in ${what} ${formatFrameInfo(entry)}${task}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Makes `error.stack` end with the coroutine chain, kept current as the chain grows: the stack text is
+ * read once (here, on the error path) and `stack` becomes an accessor over it and the record.
+ */
+function appendChainToStack(error: Error, record: ChainRecord): void {
+  const descriptor = Object.getOwnPropertyDescriptor(error, 'stack');
+  if (descriptor === undefined || !descriptor.configurable || !('value' in descriptor) || typeof descriptor.value !== 'string') return;
+  const base: string = descriptor.value;
+  Object.defineProperty(error, 'stack', {
+    configurable: true,
+    enumerable: false,
+    get(): string {
+      return record.entries.length === 0 ? base : `${base}\n${formatCoroutineChain(record.entries)}`;
+    },
+    set(value: unknown): void {
+      // Whoever rewrites the stack (a test runner, a logger) gets exactly what it wrote.
+      Object.defineProperty(error, 'stack', { value, writable: true, configurable: true, enumerable: false });
+    },
+  });
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
