@@ -1,3 +1,4 @@
+import { noteUnwind } from './debug/chain.js';
 import type { Frame } from './frame.js';
 import { CALLING, CALL_BUDGET, NEXT, RETURN, SUSPEND, THROW, type ResumeMode, type Signal } from './protocol.js';
 
@@ -32,6 +33,8 @@ export function drive(fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
       const caller: Frame | null = frame.caller;
       frame.caller = null;
       fiber.top = caller;
+      // The error path only: the coroutine chain it unwinds through (debug/chain.ts).
+      noteUnwind(error, frame, caller, fiber);
       if (caller === null) throw error;
       frame = caller;
       mode = THROW;

@@ -1,4 +1,8 @@
 import type { Coroutine } from './coroutine.js';
+import { noteThrowInto } from './debug/chain.js';
+import type { CoroutineFrameInfo } from './debug/frame-info.js';
+import { printTaskStack, taskStack } from './debug/print.js';
+import type { PrintStackOptions, StackOptions } from './debug/stack.js';
 import { CancelledError, RuntimeError } from './errors.js';
 import { drive, type Fiber } from './fiber.js';
 import { Frame } from './frame.js';
@@ -97,12 +101,28 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       this.loop.cancelSleep(this);
       this.resumeMode = THROW;
       this.resumeValue = new CancelledError(message);
+      noteThrowInto(this.resumeValue, this.top, this);
       this.loop.scheduleTask(this);
       return true;
     }
     this.mustCancel = true;
     this.pendingCancelMessage = message;
     return true;
+  }
+
+  /**
+   * asyncio's Task.get_stack: the coroutine chain, outermost first, each with its name and (for
+   * compiled frames with a debug table) the source position where it is suspended. For a task that
+   * failed, the chain its error unwound through; for any other finished task, empty. With `limit`,
+   * the innermost `limit` coroutines of a stack, the outermost `limit` of a failed task's chain.
+   */
+  getStack(options?: StackOptions): CoroutineFrameInfo[] {
+    return taskStack(this, options);
+  }
+
+  /** asyncio's Task.print_stack: `getStack` as text, to `options.file` (default process.stderr). */
+  printStack(options?: PrintStackOptions): void {
+    printTaskStack(this, options);
   }
 
   override setResult(): never {
@@ -142,6 +162,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       if (waited.cancelled()) {
         mode = THROW;
         value = waited.makeCancelledError();
+        noteThrowInto(value, this.top, this);
       } else {
         try {
           value = waited.result();
@@ -149,6 +170,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
         } catch (error) {
           mode = THROW;
           value = error;
+          noteThrowInto(value, this.top, this);
         }
       }
     }
@@ -156,6 +178,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       this.mustCancel = false;
       mode = THROW;
       value = new CancelledError(this.pendingCancelMessage);
+      noteThrowInto(value, this.top, this);
     }
     const loop = this.loop;
     loop.currentTask = this;
@@ -240,6 +263,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
   }
 
   private resumeWithError(error: unknown): void {
+    noteThrowInto(error, this.top, this);
     this.resumeMode = THROW;
     this.resumeValue = error;
     this.loop.scheduleTask(this);
