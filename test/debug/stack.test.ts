@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { coroutine, type Coroutine } from '../../runtime/coroutine.js';
+import { coroutineChainOf } from '../../runtime/debug/chain.js';
+import { EventLoop } from '../../runtime/loop.js';
+import type { Future } from '../../runtime/future.js';
+import { SOURCE_FILE, frames, mixed, natives, plainFrame, positionOf, type DebugCoroutines } from './coroutines.js';
+
+/** The chain of `depth` coroutines: 1 = leaf, 3 = outer -> middle -> leaf, n = level(n - 2) ... level(0) -> leaf. */
+function chainOf(impl: DebugCoroutines, depth: number, future: Future<string>): Coroutine<string> {
+  if (depth === 1) return impl.leaf(future);
+  if (depth === 3) return impl.outer(future);
+  return impl.level(depth - 2, future);
+}
+
+/** The expected stack of a compiled chain, outermost first. */
+function expectedFrames(depth: number): { name: string; file: string; line: number; column: number; kind: 'frame' }[] {
+  const entry = (name: string, marker: string) => {
+    const [line, column] = positionOf(marker, 'yield*');
+    return { name, file: SOURCE_FILE, line, column, kind: 'frame' as const };
+  };
+  const leaf = entry('leaf', 'LEAF_AWAIT');
+  if (depth === 1) return [leaf];
+  if (depth === 3) return [entry('outer', 'OUTER_CALL'), entry('middle', 'MIDDLE_CALL'), leaf];
+  return [...Array.from({ length: depth - 1 }, () => entry('level', 'LEVEL_CALL')), leaf];
+}
+
+function startChain(impl: DebugCoroutines, depth: number) {
+  const loop = new EventLoop({ clock: 'virtual' });
+  loop.setExceptionHandler(() => {});
+  const future = loop.createFuture<string>();
+  const task = loop.createTask(chainOf(impl, depth, future), { name: `chain-${depth}` });
+  loop.runOnce();
+  return { loop, future, task };
+}
+
+/** Runs the chain until its future fails; returns the error the task ended with. */
+function failChain(impl: DebugCoroutines, depth: number): { error: Error; task: ReturnType<typeof startChain>['task'] } {
+  const { loop, future, task } = startChain(impl, depth);
+  const error = new Error(`boom at depth ${depth}`);
+  future.setException(error);
+  expect(() => loop.runUntilComplete(task)).toThrow(error);
+  loop.close();
+  return { error, task };
+}
+
+describe('Task.getStack of compiled frames (a debug table per frame class)', () => {
+  for (const depth of [1, 3, 50]) {
+    it(`a chain of ${depth}: names and .ts positions of each suspension, outermost first`, () => {
+      const { loop, future, task } = startChain(frames, depth);
+      expect(task.getStack()).toEqual(expectedFrames(depth));
+      future.setResult('ok');
+      loop.runUntilComplete(task);
+      expect(task.getStack()).toEqual([]);
+      loop.close();
+    });
+  }
+
+  it('limit keeps the innermost coroutines (asyncio: the newest frames of a stack)', () => {
+    const { task } = startChain(frames, 3);
+    expect(task.getStack({ limit: 2 }).map((entry) => entry.name)).toEqual(['middle', 'leaf']);
+    expect(task.getStack({ limit: 0 })).toEqual([]);
+  });
+
+  it('an unstarted task shows its coroutine at label 0: the function itself', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const task = loop.createTask(frames.outer(loop.createFuture()));
+    const [line, column] = positionOf('OUTER_START', '*');
+    expect(task.getStack()).toEqual([{ name: 'outer', file: SOURCE_FILE, line, column, kind: 'frame' }]);
+    loop.close();
+  });
+
+  it('a frame class without a debug table is named after its class, without a position', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const task = loop.createTask(plainFrame());
+    loop.runOnce();
+    expect(task.getStack()).toEqual([{ name: 'Plain', kind: 'frame' }]);
+    loop.close();
+  });
+
+  it('printStack: asyncio\'s format, one "File" line per coroutine', () => {
+    const { task } = startChain(frames, 3);
+    let text = '';
+    task.printStack({ file: { write: (chunk: string) => (text += chunk) } });
+    const [outerLine, outerColumn] = positionOf('OUTER_CALL', 'yield*');
+    const [leafLine, leafColumn] = positionOf('LEAF_AWAIT', 'yield*');
+    expect(text.split('\n')).toEqual([
+      `Stack for <Task pending name='chain-3' coro=outer() -> leaf() at ${SOURCE_FILE}:${leafLine}:${leafColumn}> (most recent call last):`,
+      `  File "${SOURCE_FILE}", line ${outerLine}, column ${outerColumn}, in outer`,
+      expect.stringMatching(/^ {2}File ".*", line \d+, column \d+, in middle$/),
+      `  File "${SOURCE_FILE}", line ${leafLine}, column ${leafColumn}, in leaf`,
+      '',
+    ]);
+  });
+});
+
+describe('Task.getStack of native generators', () => {
+  it('one entry for the generator the task drives (its inner yield* chain is inside V8): unnamed unless registered', () => {
+    const { task } = startChain(natives, 3);
+    expect(task.getStack()).toEqual([{ name: '<generator>', kind: 'generator' }]);
+  });
+
+  it('coroutine(fn) names its generators', () => {
+    const named = coroutine(function* fetchAll(future: Future<string>): Coroutine<string> {
+      return yield* future;
+    });
+    const loop = new EventLoop({ clock: 'virtual' });
+    const task = loop.createTask(named(loop.createFuture()));
+    loop.runOnce();
+    expect(task.getStack()).toEqual([{ name: 'fetchAll', kind: 'generator' }]);
+    loop.close();
+  });
+
+  it('a compiled frame yield* a native generator: both, the generator innermost', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const future = loop.createFuture<string>();
+    const task = loop.createTask(mixed(future));
+    loop.runOnce();
+    expect(task.getStack().map((entry) => [entry.name, entry.kind])).toEqual([
+      ['mixed', 'frame'],
+      ['<generator>', 'generator'],
+    ]);
+    loop.close();
+  });
+});
+
+describe('the coroutine chain of an error', () => {
+  for (const depth of [1, 3, 50]) {
+    it(`compiled, a chain of ${depth}: every coroutine it unwound through, innermost first, with the task's name`, () => {
+      const { error, task } = failChain(frames, depth);
+      const expected = expectedFrames(depth)
+        .reverse()
+        .map((entry) => ({ ...entry, task: `chain-${depth}` }));
+      expect(coroutineChainOf(error)).toEqual(expected);
+      const block = error.stack!.split('\n').filter((line) => line.startsWith('  in coroutine '));
+      expect(block).toEqual(expected.map((entry) => `  in coroutine ${entry.name} (${entry.file}:${entry.line}:${entry.column}) [task chain-${depth}]`));
+      // The block comes after the JS stack.
+      expect(error.stack!.startsWith(`Error: boom at depth ${depth}\n    at `)).toBe(true);
+      expect(task.getStack()).toEqual([...expected].reverse());
+    });
+
+    it(`native, a chain of ${depth}: the generator the task drives, with the task's name`, () => {
+      const { error } = failChain(natives, depth);
+      expect(coroutineChainOf(error)).toEqual([{ name: '<generator>', kind: 'generator', task: `chain-${depth}` }]);
+      expect(error.stack!.split('\n').at(-1)).toBe(`  in generator <generator> [task chain-${depth}]`);
+    });
+  }
+
+  it('a native error thrown after a resume: the JS stack has the generators, the chain names the task', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    function* thrower(): Coroutine<never> {
+      yield;
+      throw new Error('from a generator');
+    }
+    const named = coroutine(function* runner(): Coroutine<never> {
+      return yield* thrower();
+    });
+    const task = loop.createTask(named(), { name: 'worker' });
+    let caught: Error | undefined;
+    try {
+      loop.runUntilComplete(task);
+    } catch (error) {
+      caught = error as Error;
+    }
+    expect(caught?.stack).toMatch(/at thrower .*stack\.test\.ts/);
+    expect(caught?.stack).toMatch(/at runner .*stack\.test\.ts/);
+    expect(caught?.stack?.split('\n').at(-1)).toBe('  in generator runner [task worker]');
+    loop.close();
+  });
+
+  it('printStack of a failed task: its traceback and the error', () => {
+    const { task } = failChain(frames, 3);
+    let text = '';
+    task.printStack({ file: { write: (chunk: string) => (text += chunk) } });
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toBe("Traceback for <Task finished (exception) name='chain-3'> (most recent call last):");
+    expect(lines.slice(1, 4).map((line) => line.replace(/, line \d+, column \d+/, ''))).toEqual([
+      `  File "${SOURCE_FILE}", in outer`,
+      `  File "${SOURCE_FILE}", in middle`,
+      `  File "${SOURCE_FILE}", in leaf`,
+    ]);
+    expect(lines[4]).toBe('Error: boom at depth 3');
+  });
+
+  it('a task awaiting a failed task: the chains of both, each with its task', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const future = loop.createFuture<string>();
+    const inner = loop.createTask(frames.outer(future), { name: 'inner' });
+    const outer = loop.createTask(frames.leaf(inner as Future<string>), { name: 'awaiter' });
+    loop.runOnce();
+    const error = new Error('deep');
+    future.setException(error);
+    expect(() => loop.runUntilComplete(outer)).toThrow(error);
+    expect(coroutineChainOf(error).map((entry) => `${entry.name}@${entry.task}`)).toEqual(['leaf@inner', 'middle@inner', 'outer@inner', 'leaf@awaiter']);
+    loop.close();
+  });
+
+  it('a thrown non-Error object gets a chain but no stack; a primitive gets neither', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const future = loop.createFuture<string>();
+    const task = loop.createTask(frames.outer(future));
+    loop.runOnce();
+    const thrown = { code: 7 };
+    future.setException(thrown);
+    expect(() => loop.runUntilComplete(task)).toThrow();
+    expect(coroutineChainOf(thrown).map((entry) => entry.name)).toEqual(['leaf', 'middle', 'outer']);
+    expect(Object.keys(thrown)).toEqual(['code']);
+    expect(coroutineChainOf(42)).toEqual([]);
+    loop.close();
+  });
+});
