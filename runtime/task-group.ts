@@ -1,3 +1,4 @@
+import { noteAwaitedBy } from './debug/graph.js';
 import type { Coroutine } from './coroutine.js';
 import { CancelledError, RuntimeError } from './errors.js';
 import { ExceptionGroup } from './exception-group.js';
@@ -65,6 +66,7 @@ export class TaskGroup {
     }
     const task = (this.loop as EventLoop).createTask(coro, options);
     this.tasks.add(task as Task<unknown>);
+    if (this.parentTask !== null) noteAwaitedBy(task as Task<unknown>, this.parentTask);
     task.addDoneCallback(this.onTaskDone);
     return task;
   }
