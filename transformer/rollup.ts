@@ -43,6 +43,12 @@ export interface PluginLog {
 export interface TransformContext {
   warn(log: PluginLog): void;
   error(log: PluginLog): never;
+  /**
+   * rollup, vite, rolldown: the map from the code this hook receives back to the file as written
+   * (what earlier `load`/`transform` hooks did, e.g. @rollup/plugin-typescript's emit). Diagnostics are
+   * positions in the received code; they are reported at the positions this map gives.
+   */
+  getCombinedSourcemap?(): { mappings: string };
 }
 
 export interface TsyncioPlugin {
@@ -87,15 +93,24 @@ export default function tsyncio(options: TsyncioPluginOptions = {}): TsyncioPlug
         sourceMap: true,
         compilerOptions: { jsx: 1 satisfies ts.JsxEmit.Preserve, ...options.compilerOptions },
       });
+      // Positions in `code`, which an earlier hook may have made from the source (a TypeScript
+      // plugin's emit): taken back through the combined map, read only when there is something to place.
+      let original: ((p: Position) => Position) | undefined;
+      const place = <T extends Position>(item: T): T => {
+        original ??= originalPositions(this.getCombinedSourcemap?.().mappings);
+        return { ...item, ...original(item) };
+      };
+      // No host maps a log's loc for us: rollup and vite build take it as given, and vite's dev server
+      // leaves a log with a pluginCode as it is.
       const errors: TransformDiagnostic[] = [];
       for (const reported of result.diagnostics) {
         // Declines come as warnings (transformCode would throw on them with 'error'): raised here.
-        const d = reported.code === 'declined' && options.onUnsupported === 'error' ? { ...reported, category: 'error' as const } : reported;
+        const d = place(reported.code === 'declined' && options.onUnsupported === 'error' ? { ...reported, category: 'error' as const } : reported);
         if (d.category === 'error') errors.push(d);
         else if (options.onDiagnostic !== undefined) options.onDiagnostic(d);
         else this.warn(toLog(d, id));
       }
-      for (const c of result.compiled) options.onCompiled?.(c);
+      if (options.onCompiled !== undefined) for (const c of result.compiled) options.onCompiled(place(c));
       if (errors.length > 0) {
         const first = toLog(errors[0]!, id);
         this.error({ ...first, message: errors.map(formatDiagnostic).join('\n') });
@@ -117,6 +132,62 @@ function mightHaveCoroutines(code: string, generators: 'marked' | 'all'): boolea
 
 function toLog(d: TransformDiagnostic, id: string): PluginLog {
   return { message: formatDiagnostic(d), id, pluginCode: d.code, loc: { file: d.fileName, line: d.line, column: d.column - 1 } };
+}
+
+/** A 1-based line and column. */
+interface Position {
+  line: number;
+  column: number;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Where a position of the generated code comes from, by a source map's `mappings`: the nearest
+ * mapped segment at or before it on its line, plus the columns between (exact for text the map
+ * carries over unchanged). Positions on a line with no mapping, or without a map, stay as they are.
+ */
+function originalPositions(mappings: string | undefined): (p: Position) => Position {
+  if (mappings === undefined || mappings === '') return (p) => p;
+  // Per generated line (0-based): [generated column, original line, original column], all 0-based.
+  const lines: [number, number, number][][] = [];
+  let sourceLine = 0;
+  let sourceColumn = 0;
+  for (const text of mappings.split(';')) {
+    const segments: [number, number, number][] = [];
+    let column = 0;
+    for (const segment of text.split(',')) {
+      if (segment === '') continue;
+      const fields: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const ch of segment) {
+        const digit = BASE64.indexOf(ch);
+        value += (digit & 31) << shift;
+        if (digit & 32) {
+          shift += 5;
+        } else {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += fields[0]!;
+      if (fields.length >= 4) {
+        sourceLine += fields[2]!;
+        sourceColumn += fields[3]!;
+        segments.push([column, sourceLine, sourceColumn]);
+      }
+    }
+    lines.push(segments);
+  }
+  return (p) => {
+    const segments = lines[p.line - 1] ?? [];
+    const column = p.column - 1;
+    const at = segments.filter(([c]) => c <= column).pop() ?? segments[0];
+    if (at === undefined) return p;
+    return { line: at[1] + 1, column: at[2] + Math.max(0, column - at[0]) + 1 };
+  };
 }
 
 /** The bundler carries the map itself; TypeScript's pointer to a `.js.map` file would be wrong. */

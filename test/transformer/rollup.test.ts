@@ -216,4 +216,65 @@ describe('tsyncio rollup/vite plugin', () => {
     const assigned = run(source, FILE, { compilerOptions: { useDefineForClassFields: false } }).result!.code;
     expect(assigned).toMatch(/this\.size = 1;/);
   });
+
+  describe('after an earlier hook (e.g. @rollup/plugin-typescript, which emits JavaScript in load)', () => {
+    // The declined statement is on line 9, column 3 of the source; tsc's emit (types gone) moves it up.
+    const SOURCE = [
+      'interface Counts {',
+      '  [key: string]: number;',
+      '}',
+      'const counts: Counts = {};',
+      'type Key = string;',
+      '',
+      '/** @coroutine */',
+      'export function* tally(): Generator<unknown, void, Key> {',
+      '  counts[(yield) as Key]++;',
+      '}',
+      '/** @coroutine */',
+      'export function* two(): Generator<number> { yield 1; yield 2; }',
+      '',
+    ].join('\n');
+    const emitted = ts.transpileModule(SOURCE, { fileName: 'app.ts', compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true } });
+    const js = emitted.outputText.replace(/\/\/# sourceMappingURL=.*$/, '');
+    const map = JSON.parse(emitted.sourceMapText!) as { mappings: string };
+
+    function runAfter(options: TsyncioPluginOptions = {}): { warnings: PluginLog[]; error: PluginLog | undefined } {
+      const warnings: PluginLog[] = [];
+      let error: PluginLog | undefined;
+      const context: TransformContext = {
+        warn: (log) => warnings.push(log),
+        error: (log) => {
+          error = log;
+          throw new Error(log.message);
+        },
+        getCombinedSourcemap: () => map,
+      };
+      try {
+        tsyncio(options).transform.call(context, js, FILE);
+      } catch (thrown) {
+        if (error === undefined) throw thrown;
+      }
+      return { warnings, error };
+    }
+
+    it('the received code really has the statement elsewhere', () => {
+      const line = js.split('\n').findIndex((text) => text.includes('counts[(yield)]++'));
+      expect(line + 1).toBeLessThan(9);
+    });
+
+    it('reports diagnostics and compiled coroutines at their source positions, through this.getCombinedSourcemap()', () => {
+      const { warnings } = runAfter();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ loc: { file: FILE, line: 9, column: 2 } });
+      expect(warnings[0]!.message).toMatch(new RegExp(`^${FILE}:9:3: warning: cannot compile coroutine 'tally'`));
+
+      const { error } = runAfter({ onUnsupported: 'error' });
+      expect(error).toMatchObject({ loc: { line: 9, column: 2 } });
+      expect(error!.message).toMatch(/app\.ts:9:3: error: cannot compile coroutine 'tally'/);
+
+      const places: string[] = [];
+      runAfter({ onDiagnostic: (d) => places.push(`${d.code} ${d.line}:${d.column}`), onCompiled: (c) => places.push(`${c.className} ${c.line}:${c.column}`) });
+      expect(places).toEqual(['declined 9:3', 'Two$Frame 12:1']);
+    });
+  });
 });
