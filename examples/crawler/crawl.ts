@@ -12,6 +12,7 @@ import {
   getRunningLoop,
   taskGroup,
   waitFor,
+  type Awaitable,
   type Coroutine,
   type TaskGroup,
 } from '../../runtime/index.js';
@@ -71,8 +72,14 @@ export interface CrawlReport {
   openSockets: { client: number; server: number };
 }
 
+/** Where the workers get pages from: the HTTP client, or a site held in memory (memory-crawl.ts). */
+export interface PageFetcher {
+  /** GETs `url`; cancelling what it returns (a Future, a coroutine) abandons the request. */
+  get(url: string): Awaitable<HttpResponse>;
+}
+
 /** What the workers share. */
-class CrawlState {
+export class CrawlState {
   readonly frontier = new Queue<string>();
   readonly seen = new Set<string>();
   readonly pages: PageVisit[] = [];
@@ -83,7 +90,7 @@ class CrawlState {
 
   constructor(
     readonly origin: string,
-    readonly client: HttpClient,
+    readonly client: PageFetcher,
     readonly options: CrawlOptions,
   ) {}
 
@@ -147,7 +154,7 @@ export function* crawl(options: CrawlOptions): Coroutine<CrawlReport> {
 }
 
 /** @coroutine Visits every page reachable from `startUrl` with the worker pool. */
-function* crawlFrom(startUrl: string, state: CrawlState): Coroutine<void> {
+export function* crawlFrom(startUrl: string, state: CrawlState): Coroutine<void> {
   state.discover(startUrl);
   // An arrow, not a nested generator: compiled, crawlFrom's frame variables are reachable from arrows.
   yield* taskGroup((group) => superviseWorkers(group, state));

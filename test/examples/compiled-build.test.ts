@@ -1,0 +1,115 @@
+/**
+ * The compiled build of the examples, made as `npm start` makes it (scripts/build-examples.mjs: tspc
+ * with the tsyncio plugin, then its checks), but from a transformer built here and into a directory of
+ * its own, so the test depends on no earlier `npm run build` and never writes into dist/. Checked: the
+ * output really is transformed, and it computes what the uncompiled sources compute.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BuildReport } from '../../examples/crawler/compare-builds.js';
+import { crawl as crawlNative, type CrawlOptions, type CrawlReport } from '../../examples/crawler/crawl.js';
+import { auditLinks as auditLinksNative } from '../../examples/crawler/link-audit.js';
+import { coroutinesCompiled as nativeCoroutinesCompiled, crawlInMemory as crawlInMemoryNative } from '../../examples/crawler/memory-crawl.js';
+import { generateSite } from '../../examples/crawler/site.js';
+import { run as runNative } from '../../runtime/run.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+// Under node_modules: emitted code finds `typescript` from there, and Node (not vite) loads it.
+const WORK = join(REPO, 'node_modules', '.cache', `tsyncio-compiled-examples-${process.pid}`);
+const OUT = join(WORK, 'out');
+
+function exec(command: string, args: readonly string[]): { status: number | null; output: string } {
+  const result = spawnSync(command, args, { cwd: REPO, encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name));
+}
+
+let buildOutput = '';
+
+beforeAll(() => {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  // The plugin, CommonJS as `npm run build` makes it (tsconfig.transformer.json, package.json marker).
+  const transformer = exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.transformer.json', '--outDir', join(WORK, 'transformer'), '--declaration', 'false']);
+  expect(transformer.status, transformer.output).toBe(0);
+  writeFileSync(join(WORK, 'transformer', 'package.json'), '{ "type": "commonjs" }\n');
+  writeFileSync(
+    join(WORK, 'tsconfig.json'),
+    JSON.stringify({
+      extends: join(REPO, 'tsconfig.examples-compiled.json'),
+      compilerOptions: { rootDir: REPO, outDir: OUT, plugins: [{ transform: join(WORK, 'transformer', 'index.js') }] },
+      include: [join(REPO, 'examples')],
+    }),
+  );
+  const build = exec(process.execPath, ['scripts/build-examples.mjs', '--project', join(WORK, 'tsconfig.json'), '--plain-out', join(WORK, 'no-plain-build')]);
+  buildOutput = build.output;
+  expect(build.status, build.output).toBe(0);
+}, 120_000);
+
+afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+
+describe('the compiled build of the examples (tspc + tsyncio/transformer)', () => {
+  it('is transformed: frame classes, no generator function left in the examples, the runtime import resolves to its own runtime', () => {
+    expect(buildOutput).toMatch(/\d+ coroutines compiled, 0 declined; output checked/);
+    const report = JSON.parse(readFileSync(join(OUT, 'build-report.json'), 'utf8')) as BuildReport;
+    const crawlFile = report.files.find((file) => file.file === join('examples', 'crawler', 'crawl.ts'));
+    expect(crawlFile?.compiled.map((coroutine) => coroutine.className).sort()).toEqual(['Crawl$Frame', 'CrawlFrom$Frame', 'SuperviseWorkers$Frame', 'Visit$Frame', 'Worker$Frame']);
+    expect(report.declinedCount).toBe(0);
+
+    // Independently of the script's own checks: every marked coroutine of examples/ was compiled.
+    const emitted = filesUnder(join(OUT, 'examples')).filter((file) => file.endsWith('.js'));
+    expect(emitted.length).toBeGreaterThan(5);
+    let frameClasses = 0;
+    for (const file of emitted) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toMatch(/function\s*\*/);
+      expect(text, file).not.toMatch(/^\s*(static\s+)?\*[\w$]+\s*\(/m); // a generator method, as tsc prints it
+      frameClasses += (text.match(/^class [\w$]+\$Frame\b/gm) ?? []).length;
+    }
+    expect(frameClasses).toBe(report.compiledCount);
+    const crawlJs = readFileSync(join(OUT, 'examples', 'crawler', 'crawl.js'), 'utf8');
+    expect(crawlJs).toMatch(/^import \{[^}]*\} from "tsyncio";/m);
+    expect(crawlJs).toContain('class Worker$Frame');
+  });
+
+  it('computes what the uncompiled sources compute: the in-memory crawl and the link audit', async () => {
+    const memoryCrawl = (await import(pathToFileURL(join(OUT, 'examples', 'crawler', 'memory-crawl.js')).href)) as typeof import('../../examples/crawler/memory-crawl.js');
+    const linkAudit = (await import(pathToFileURL(join(OUT, 'examples', 'crawler', 'link-audit.js')).href)) as typeof import('../../examples/crawler/link-audit.js');
+    expect(memoryCrawl.coroutinesCompiled()).toBe(true);
+    expect(nativeCoroutinesCompiled()).toBe(false);
+
+    const options = { pageCount: 300, workers: 8, slowDelayMs: 200, requestTimeoutMs: 500 };
+    const compiled = memoryCrawl.crawlInMemory(options);
+    expect(compiled.pages).toHaveLength(301);
+    expect(compiled.failures.map((failure) => failure.path).sort()).toEqual(['/reports/live', '/search?q=tsyncio']);
+    expect(compiled).toEqual(crawlInMemoryNative(options));
+
+    const site = generateSite({ pageCount: 2000, slowDelayMs: 0 });
+    expect(linkAudit.auditLinks(site, 8)).toEqual(auditLinksNative(site, 8));
+  });
+
+  it('crawls the served site as the uncompiled crawler does', async () => {
+    const crawlModule = (await import(pathToFileURL(join(OUT, 'examples', 'crawler', 'crawl.js')).href)) as typeof import('../../examples/crawler/crawl.js');
+    const runtime = (await import(pathToFileURL(join(OUT, 'runtime', 'index.js')).href)) as typeof import('../../runtime/index.js');
+    const options: CrawlOptions = { workers: 4, requestTimeoutMs: 150, pageCount: 12, slowDelayMs: 30 };
+    const main = crawlModule.crawl(options);
+    expect(main).toBeInstanceOf(runtime.Frame);
+    const outcome = (report: CrawlReport): unknown => ({
+      outcome: report.outcome,
+      pages: report.pages.map((page) => `${page.path} ${page.title} ${page.linkCount}`).sort(),
+      failures: report.failures.map((failure) => `${failure.path} ${failure.reason}`).sort(),
+      openSockets: report.openSockets,
+      serverListening: report.serverListening,
+    });
+    const compiled = await runtime.run(main);
+    const native = await runNative(crawlNative(options));
+    expect(outcome(compiled)).toEqual(outcome(native));
+    expect(compiled.pages).toHaveLength(13);
+  });
+});
