@@ -108,7 +108,7 @@ const RETURN_CODE = 2;
 
 /** Frame members and inherited names a user local must not shadow as a field. */
 const RESERVED_FIELDS = new Set([
-  'state', 'caller', 'standalone', 'step', 'next', 'throw', 'return', 'exitWith', 'generatorFace', 'constructor',
+  'state', 'caller', 'standalone', 'step', 'next', 'throw', 'return', 'exitWith', 'generatorFace', 'throwAlreadyRunning', 'constructor',
   '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', 'hasOwnProperty',
   'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf',
   // Iterator.prototype helpers: a frame must keep answering them like a generator object.
@@ -146,6 +146,8 @@ export class Lowerer {
   private thisField: string | undefined;
   /** The local that holds the frame for nested non-arrow functions and classes (made on first use). */
   private frameAlias: string | undefined;
+  /** The local of `step` a return value is held in while the frame is marked finished (returnExit). */
+  private returnedLocal: string | undefined;
   private argsField: string | undefined;
   // Verbatim rewriting context.
   private verbatimLoops = 0;
@@ -199,8 +201,9 @@ export class Lowerer {
     this.cur = { label: 0, handler: null, returnFin: undefined, stmts: [] };
     this.cases.push(this.cur);
     this.lowerStatements(body.statements);
-    if (!this.terminated) this.emit(this.returnExit(this.f.createVoidZero()), true);
+    if (!this.terminated) this.emitAll(this.returnExit(this.f.createVoidZero()), true);
     this.keepShortLivedValuesLocal();
+    if (this.returnedLocal !== undefined) this.locals.push(this.returnedLocal);
     this.renumberStates();
     return {
       cases: this.cases,
@@ -430,7 +433,7 @@ export class Lowerer {
     if (locals.size === 0) return;
     for (let i = this.fields.length - 1; i >= 0; i--) if (locals.has(this.fields[i]!.name)) this.fields.splice(i, 1);
     for (const c of this.cases) c.stmts = c.stmts.map((statement) => fieldsToLocals(this.tsApi, this.context, statement, locals));
-    this.locals = [...locals.values()];
+    this.locals.push(...locals.values());
   }
 
   /**
@@ -474,11 +477,19 @@ export class Lowerer {
     return this.f.createContinueStatement();
   }
 
-  /** `return this.exitWith(RETURN, v)`: finishes the frame with `v`. */
-  private returnExit(value: ts.Expression): ts.Statement {
-    return this.f.createReturnStatement(
-      this.f.createCallExpression(this.f.createPropertyAccessExpression(this.f.createThis(), 'exitWith'), undefined, [this.constant('RETURN'), value]),
-    );
+  /**
+   * Finishes the frame with `v`: `this.state = -1; return v;` (`v` first into a local of `step` unless
+   * reading it can run no code: the frame is still RUNNING while `v` is evaluated). Written out
+   * rather than `return this.exitWith(RETURN, v)`: that call, shared by every frame class, is not
+   * inlined, and a child frame it receives can no longer be scalar-replaced (protocol.ts,
+   * "Allocation": a call that returns at once must allocate nothing).
+   */
+  private returnExit(value: ts.Expression): ts.Statement[] {
+    const f = this.f;
+    const done = f.createExpressionStatement(f.createAssignment(this.thisField_('state'), protocolLiteral(this.tsApi, f, 'DONE')));
+    if (this.isStable(value) || this.isFieldRead(value) || this.tsApi.isIdentifier(value)) return [done, f.createReturnStatement(value)];
+    const returned = this.id((this.returnedLocal ??= this.nameTable.fresh('returned')));
+    return [f.createExpressionStatement(f.createAssignment(returned, value)), done, f.createReturnStatement(returned)];
   }
 
   private jumpStatements(target: Target, regions: Region[]): ts.Statement[] {
@@ -501,7 +512,7 @@ export class Lowerer {
 
   private returnStatements(value: ts.Expression, regions: Region[]): ts.Statement[] {
     const fin = this.returnFinOf(regions);
-    if (fin === undefined) return [this.returnExit(value)];
+    if (fin === undefined) return this.returnExit(value);
     return [
       this.assignField(fin.vField, value),
       this.assignField(fin.fField, this.f.createNumericLiteral(RETURN_CODE)),
