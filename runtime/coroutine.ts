@@ -1,3 +1,4 @@
+import { debugFromEnvironment, trackCoroutine } from './debug/debug-mode.js';
 import { registerGeneratorFunction } from './debug/frame-info.js';
 
 /** A coroutine object: what calling a coroutine function returns (a native generator, or a compiled frame). */
@@ -17,11 +18,26 @@ export function coroutine<D extends PropertyDescriptor>(target: object, key: str
 export function coroutine(fnOrTarget: unknown, contextOrKey?: unknown, descriptor?: PropertyDescriptor): unknown {
   if (descriptor !== undefined) {
     // Its generators are named after it in stacks and coroutine chains (debug/frame-info.ts).
-    if (typeof descriptor.value === 'function') registerGeneratorFunction(descriptor.value as GeneratorFunction);
+    if (typeof descriptor.value === 'function') {
+      registerGeneratorFunction(descriptor.value as GeneratorFunction);
+      if (debugFromEnvironment()) descriptor.value = tracking(descriptor.value as GeneratorFunction);
+    }
     return descriptor;
   }
   if (typeof fnOrTarget !== 'function') throw new TypeError('coroutine() expects a generator function');
   void contextOrKey;
   registerGeneratorFunction(fnOrTarget as GeneratorFunction);
-  return fnOrTarget;
+  return debugFromEnvironment() ? tracking(fnOrTarget as GeneratorFunction) : fnOrTarget;
+}
+
+/**
+ * Debug mode (TSYNCIO_DEBUG set when the function is defined): the coroutine objects `fn` makes are
+ * watched, and one collected without ever running is reported (debug/debug-mode.ts, trackCoroutine).
+ */
+function tracking(fn: GeneratorFunction): GeneratorFunction {
+  const wrapper = function (this: unknown, ...args: never[]): Generator<unknown, unknown, unknown> {
+    return trackCoroutine(fn.apply(this, args), fn.name !== '' ? fn.name : undefined);
+  };
+  Object.defineProperty(wrapper, 'name', { value: fn.name });
+  return wrapper;
 }

@@ -1,0 +1,140 @@
+import { reportToStderr } from '../report.js';
+import { runningLoopOrNull } from '../running.js';
+import type { Task } from '../task.js';
+import { describeFrame, formatFrameInfo, generatorName } from './frame-info.js';
+
+/**
+ * Debug mode (`new EventLoop({ debug: true })`, `run(main, { debug: true })`, or TSYNCIO_DEBUG=1 in
+ * the environment): what a debug loop does on top of a normal one. Nothing here runs for a loop
+ * without it: a debug loop's tasks get an instrumented `fire` (an own property; the prototype's stays
+ * as it is), and futures made on it a creation site, so a normal loop's step is the same code.
+ */
+
+/** What debug mode needs of its loop (an EventLoop). */
+interface DebugLoop {
+  readonly slowStepMs: number;
+  isClosed(): boolean;
+  callExceptionHandler(context: { message: string; taskName?: string; createdAt?: string }): void;
+}
+
+/** Default of `slowStepMs`: a step running longer than this is reported (asyncio's slow_callback_duration, 0.1 s). */
+export const DEFAULT_SLOW_STEP_MS = 100;
+
+/** True when TSYNCIO_DEBUG is set to something other than '', '0' or 'false'. */
+export function debugFromEnvironment(): boolean {
+  const value = typeof process !== 'undefined' ? process.env.TSYNCIO_DEBUG : undefined;
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Creation sites.
+
+const creationSites = new WeakMap<object, string>();
+const runtimeDirectory = new URL('..', import.meta.url);
+const runtimePaths = [runtimeDirectory.href, decodeURIComponent(runtimeDirectory.pathname)];
+
+/** The stack where `object` was made, without the runtime's own frames. */
+export function captureCreationSite(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 30;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack
+    .split('\n')
+    .slice(1)
+    .filter((line) => !runtimePaths.some((path) => line.includes(path)))
+    .slice(0, 10)
+    .join('\n');
+}
+
+/** @internal future.ts, for a future (or task) made on a debug loop. */
+export function rememberCreationSite(object: object): void {
+  creationSites.set(object, captureCreationSite());
+}
+
+/** Where a future or task was made (its creation stack), if it was made on a debug loop. */
+export function creationSiteOf(object: object): string | undefined {
+  return creationSites.get(object);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Slow steps.
+
+/** @internal loop.ts, for each task of a debug loop: its steps are timed; a slow one is reported. */
+export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
+  const fire = task.fire;
+  task.fire = function debugFire(this: Task<unknown>): void {
+    const resumed = this.top;
+    const label = resumed?.state ?? -1;
+    const start = performance.now();
+    fire.call(this);
+    const elapsed = performance.now() - start;
+    if (elapsed < loop.slowStepMs) return;
+    const from = resumed !== null ? formatFrameInfo(describeFrame(resumed, label)) : 'its coroutine';
+    const top = this.top;
+    const now = this.done() ? 'it is done' : top !== null ? `it suspended in ${formatFrameInfo(describeFrame(top))}` : 'it is waiting';
+    loop.callExceptionHandler({
+      message: `Executing task ${this.getName()} took ${elapsed.toFixed(1)} ms (slowStepMs ${loop.slowStepMs}): resumed in ${from}; ${now}`,
+      taskName: this.getName(),
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Coroutines never run.
+
+interface NeverRunReport {
+  name: string;
+  createdAt: string;
+  loop: WeakRef<DebugLoop> | null;
+}
+
+const neverRun = new FinalizationRegistry<NeverRunReport>((report) => {
+  const loop = report.loop?.deref();
+  const context = { message: `coroutine '${report.name}' was created but never run or awaited`, createdAt: report.createdAt };
+  if (loop !== undefined && !loop.isClosed()) loop.callExceptionHandler(context);
+  else reportToStderr(context);
+});
+
+const RESUME_METHODS = ['next', 'throw', 'return'] as const;
+
+/**
+ * Watches a coroutine object: if it is garbage-collected without ever being resumed (by a task, a
+ * `yield*`, or its own next/throw/return), "coroutine 'name' was created but never run or awaited"
+ * is reported with its creation site (asyncio's "coroutine ... was never awaited"). Returns `coro`.
+ *
+ * A coroutine can only be watched from where it is made: `coroutine(fn)` does it for the functions it
+ * wraps or decorates when TSYNCIO_DEBUG is set as they are defined, and compiled code can do it in a
+ * debug build (factory `return trackCoroutine(new X$Frame(...))`). A plain `function*` called
+ * without either is invisible until something is handed it.
+ */
+export function trackCoroutine<C extends object>(coro: C, name?: string): C {
+  const isFrame = (coro as { isTsyncioFrame?: unknown }).isTsyncioFrame === true;
+  const label = name ?? (isFrame ? describeFrame(coro as unknown as Parameters<typeof describeFrame>[0]).name : generatorName(coro)) ?? '<coroutine>';
+  const token = {};
+  const loop = runningLoopOrNull() as unknown as DebugLoop | null;
+  neverRun.register(coro, { name: label, createdAt: captureCreationSite(), loop: loop !== null ? new WeakRef(loop) : null }, token);
+  // The first resume through any door unregisters it: own properties over the prototype's methods
+  // (a frame is stepped by the runtime through `step`), dropped again once it has started.
+  const doors: string[] = isFrame ? ['step', ...RESUME_METHODS] : [...RESUME_METHODS];
+  const target = coro as unknown as Record<string, unknown>;
+  const started = (): void => {
+    neverRun.unregister(token);
+    for (const door of doors) delete target[door];
+  };
+  for (const door of doors) {
+    const method = target[door];
+    if (typeof method !== 'function') continue;
+    Object.defineProperty(coro, door, {
+      configurable: true,
+      writable: true,
+      enumerable: false,
+      // Kept working after `started` deletes it: an IteratorFrame reads `next` once and keeps it.
+      value: function (this: unknown, ...args: unknown[]): unknown {
+        started();
+        return (method as (...args: unknown[]) => unknown).apply(this, args);
+      },
+    });
+  }
+  return coro;
+}
