@@ -1,6 +1,7 @@
 import { CancelledError, InvalidStateError, RuntimeError } from './errors.js';
 import type { EventLoop } from './loop.js';
 import { runningLoopOrNull } from './running.js';
+import { rememberCreationSite } from './debug/debug-mode.js';
 import { trackUnretrieved, untrackUnretrieved } from './unretrieved.js';
 
 export type DoneCallback<T> = (future: Future<T>) => void;
@@ -43,6 +44,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   constructor(loop?: EventLoop) {
     this.boundLoop = loop ?? runningLoopOrNull();
+    if (this.boundLoop?.debug === true) rememberCreationSite(this);
   }
 
   /** The loop this future is bound to (the running loop when it was made, or its first waiter's). */

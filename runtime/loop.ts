@@ -11,6 +11,7 @@ import { ReadyRing } from './ready-ring.js';
 import { SleepRequest } from './sleep.js';
 import { reportToStderr } from './report.js';
 import { enterLoop, leaveLoop } from './running.js';
+import { DEFAULT_SLOW_STEP_MS, creationSiteOf, debugFromEnvironment, instrumentTask } from './debug/debug-mode.js';
 import { Task, type TaskOptions } from './task.js';
 import { TimerHeap } from './timer-heap.js';
 import { unretrievedContext, untrackUnretrieved } from './unretrieved.js';
@@ -20,6 +21,8 @@ export interface ExceptionContext {
   message: string;
   exception?: unknown;
   taskName?: string;
+  /** Debug mode: where the future, task or coroutine concerned was made (a stack, innermost first). */
+  createdAt?: string;
 }
 
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -36,6 +39,13 @@ export interface EventLoopOptions {
    * deadline whenever nothing is ready, so timing code runs instantly and deterministically.
    */
   clock?: 'real' | 'virtual';
+  /**
+   * Debug mode (default: TSYNCIO_DEBUG set in the environment): slow steps are reported, and tasks and
+   * futures keep their creation site for reports (debug/debug-mode.ts). Off, it costs nothing.
+   */
+  debug?: boolean;
+  /** Debug mode: a task step running at least this long is reported (default 100 ms). */
+  slowStepMs?: number;
 }
 
 /** Ticks between checks of the slice's time budget when the loop runs inside Node's event loop. */
@@ -52,6 +62,10 @@ export class EventLoop {
   /** The task whose step is running, if any. */
   currentTask: Task<unknown> | null = null;
   readonly virtualClock: boolean;
+  /** Debug mode (EventLoopOptions.debug). */
+  readonly debug: boolean;
+  /** Debug mode: the step duration (ms) from which a step is reported. */
+  slowStepMs: number;
 
   private virtualNow = 0;
   private readonly ready = new ReadyRing();
@@ -78,6 +92,8 @@ export class EventLoop {
 
   constructor(options: EventLoopOptions = {}) {
     this.virtualClock = options.clock === 'virtual';
+    this.debug = options.debug ?? debugFromEnvironment();
+    this.slowStepMs = options.slowStepMs ?? DEFAULT_SLOW_STEP_MS;
   }
 
   /** The loop's clock, in milliseconds. */
@@ -124,6 +140,7 @@ export class EventLoop {
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
     this.checkOpen();
     const task = new Task<T>(coro, this, options);
+    if (this.debug) instrumentTask(this, task as Task<unknown>);
     task.slot = this.takeSlot(task as Task<unknown>);
     this.pushReady(task.slot);
     return task;
@@ -261,7 +278,12 @@ export class EventLoop {
     this.closed = true;
     this.stopHost();
     for (const task of this.allTasks()) {
-      this.callExceptionHandler({ message: `Task was destroyed but it is pending! (task ${task.getName()})`, taskName: task.getName() });
+      const createdAt = creationSiteOf(task);
+      this.callExceptionHandler({
+        message: `Task was destroyed but it is pending! (task ${task.getName()})`,
+        taskName: task.getName(),
+        ...(createdAt !== undefined ? { createdAt } : {}),
+      });
     }
     for (const ref of [...this.unretrieved]) {
       const future = ref.deref();

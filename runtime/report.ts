@@ -5,5 +5,6 @@ export function reportToStderr(context: ExceptionContext): void {
   const lines = [context.message];
   const error = context.exception;
   if (error !== undefined) lines.push(error instanceof Error && error.stack !== undefined ? error.stack : String(error));
+  if (context.createdAt !== undefined) lines.push(`created at:\n${context.createdAt}`);
   process.stderr.write(`${lines.join('\n')}\n`);
 }

@@ -1,6 +1,7 @@
 import type { Future } from './future.js';
 import type { EventLoop, ExceptionContext } from './loop.js';
 import { reportToStderr } from './report.js';
+import { creationSiteOf } from './debug/debug-mode.js';
 
 /** What is reported when a future whose exception nobody retrieved goes away. */
 interface UnretrievedReport {
@@ -36,7 +37,9 @@ export function untrackUnretrieved(future: Future<unknown>): void {
 /** The report for a failed future whose exception was never retrieved. */
 export function unretrievedContext(future: Future<unknown>): ExceptionContext {
   const taskName = (future as { getName?: () => string }).getName?.();
+  const createdAt = creationSiteOf(future);
   return {
+    ...(createdAt !== undefined ? { createdAt } : {}),
     message: taskName !== undefined ? `Task exception was never retrieved (task ${taskName})` : 'Future exception was never retrieved',
     exception: future.errorValue,
     ...(taskName !== undefined ? { taskName } : {}),
