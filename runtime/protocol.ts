@@ -88,6 +88,24 @@
  * with the name in a comment (`mode !== 0`, `this.state = -1`). A child whose suspension path runs
  * at all is allocated on every call (V8 has no partial escape analysis); that is expected.
  *
+ * Debug metadata (read by Task.getStack, the call graph and an error's coroutine chain; never on a
+ * step). Each emitted frame class carries a static table (type FrameDebugTable, debug/frame-info.ts):
+ *
+ *     class FetchAll$Frame { ...
+ *       static debug = { name: 'fetchAll', file: 'src/app.ts', positions: { 0: [10, 1], 2: [12, 5], 4: [14, 22] } };
+ *     }
+ *
+ *   - `name`: the coroutine as written (`fetchAll`; a method `Client.get`; `<anonymous>` if none);
+ *   - `file`: the source file as a stack trace should print it (the path the source map names, relative
+ *     to the project root); optional;
+ *   - `positions`: resume label -> `[line, column]`, both 1-based as in `file:line:column` of a JS stack
+ *     trace: for every label a `step` can store in `this.state` before returning SUSPEND, the position
+ *     of the `yield` / `yield*` expression that suspends there; label 0 -> the position of the function
+ *     itself (a task not started yet). Labels that are never resume labels need no entry. Optional.
+ * A frame class without a table is shown by its class name without `$Frame`, without a position.
+ * The table must be a plain static property of the frame class (read as `frame.constructor.debug`);
+ * emitting it as a `static debug = ...` field or `X$Frame.debug = ...` after the class is equivalent.
+ *
  * `fiber.budget` bounds the depth of synchronous calls: the fiber refills it before each step, and a
  * call made with no budget left goes through `delegate`, which suspends with CALLING instead of
  * recursing, so a chain 100,000 deep never overflows the JavaScript stack. This changes no order of
