@@ -71,3 +71,9 @@ export { moduleFunction, ModuleFunction, type WorkerFunction, type WorkerResult,
 // Subprocesses (asyncio's subprocess.py).
 export { createSubprocessExec, createSubprocessShell, PIPE, STDOUT, DEVNULL, type StdioMode, type SubprocessOptions } from './subprocess/create-subprocess.js';
 export { Process } from './subprocess/process.js';
+// Debugging: coroutine stacks, chains on errors, call graphs, debug mode.
+export { coroutineChainOf, formatCoroutineChain, type CoroutineChainEntry } from './debug/chain.js';
+export { type CoroutineFrameInfo, type FrameDebugTable } from './debug/frame-info.js';
+export { type StackOptions, type PrintStackOptions, type TextSink } from './debug/stack.js';
+export { captureCallGraph, formatCallGraph, printCallGraph, type FutureCallGraph, type CallGraphOptions, type PrintCallGraphOptions } from './debug/graph.js';
+export { trackCoroutine, creationSiteOf, DEFAULT_SLOW_STEP_MS } from './debug/debug-mode.js';
