@@ -225,7 +225,9 @@ describe('Barrier', () => {
     const barrier = new Barrier(4);
     const arrivals: number[] = [];
     function* party(id: number): Coroutine<number> {
-      yield* sleep(id);
+      // 25 ms apart: each task reads the real clock when it first steps, so gaps of a few ms could be
+      // reordered by a pause between those steps on a loaded machine.
+      yield* sleep(id * 25);
       arrivals.push(id);
       return yield* barrier.wait();
     }
@@ -237,7 +239,7 @@ describe('Barrier', () => {
     }
     const indices = await run(main());
     expect([...indices].sort()).toEqual([0, 1, 2, 3]);
-    // Indices follow arrival order: task i (sleeping i ms) arrives i-th.
+    // Indices follow arrival order: task i (sleeping 25·i ms) arrives i-th.
     expect(arrivals).toEqual([0, 1, 2, 3]);
     expect(indices).toEqual([3, 1, 2, 0]);
   });
