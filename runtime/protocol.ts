@@ -83,10 +83,10 @@
  *   - the frame is built through a `super()` call (any derived class constructor, even the default);
  *   - the caller tests it with `instanceof` (hence `isFrame`, a property read from Frame.prototype);
  *   - the child's path reads an imported binding (its TDZ check can throw with the frame live);
- *   - the child's path calls a Frame method (`exitWith`, shared by every frame class, is not inlined)
- *     or contains an inline `throw` (even one never taken): emitted code writes a return out
- *     (`this.state = -1; return v`) and throws the re-entrancy error from `throwAlreadyRunning()`
- *     (test/transformer/allocation.test.ts).
+ *   - the child's path calls a Frame method (`exitWith`, shared by every frame class, is not
+ *     inlined), or `step` throws a new error at its top, outside its `try` (the re-entrancy check,
+ *     even never taken; measured): emitted code writes a return out (`this.state = -1; return v`)
+ *     and throws that error from `throwAlreadyRunning()` (test/transformer/allocation.test.ts).
  * So emitted frame classes are flat, linked under Frame.prototype by `linkFrameClass` (frame.ts),
  * initialise `state = 0; caller = null;` themselves, and write the protocol constants as literals
  * with the name in a comment (`mode !== 0`, `this.state = -1`). A child whose suspension path runs
