@@ -45,7 +45,7 @@ const NOT_FOUND = '(nothing in the output maps back to this function)';
  */
 export function compareFile(source: LoadedSource, generators: GeneratorsMode): Comparison {
   const functions = listFunctions(source.sourceFile);
-  const transformed = transformCode(source.text, { fileName: source.path, generators, sourceMap: true });
+  const transformed = transformCode(source.text, { fileName: source.path, projectRoot: process.cwd(), generators, sourceMap: true });
   const frameClassAt = new Map(transformed.compiled.map((c) => [`${c.line}:${c.column}`, c.className]));
   const tsyncioFile = new EmittedFile(transformed.code, transformed.map ?? '{}', source.sourceFile, functions, new Set(frameClassAt.values()));
   const tsc = downlevelToES5(source.text, source.path);

@@ -40,6 +40,8 @@ export function runEmit(argv: readonly string[], io: CliIo): number {
   for (const source of sources) {
     const output = transformCode(source.text, {
       fileName: source.path,
+      // Debug tables name the file as a stack trace run from here would.
+      projectRoot: process.cwd(),
       generators,
       ...(target !== undefined && { target }),
       ...(module !== undefined && { module }),

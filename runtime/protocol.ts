@@ -95,9 +95,13 @@
  * Debug metadata (read by Task.getStack, the call graph and an error's coroutine chain; never on a
  * step). Each emitted frame class carries a static table (type FrameDebugTable, debug/frame-info.ts):
  *
- *     class FetchAll$Frame { ...
+ *     class fetchAll$Frame { ...
  *       static debug = { name: 'fetchAll', file: 'src/app.ts', positions: { 0: [10, 1], 2: [12, 5], 4: [14, 22] } };
  *     }
+ *
+ * The class is named after the coroutine as written (`fetchAll$Frame`, `Client$get$Frame` for a method;
+ * fresh if that name is taken), since V8 names a frame of a method call by its receiver's class: an
+ * error thrown inside the coroutine shows `at fetchAll$Frame.step (src/app.ts:14:11)` in its JS stack.
  *
  *   - `name`: the coroutine as written (`fetchAll`; a method `Client.get`; `<anonymous>` if none);
  *   - `file`: the source file as a stack trace should print it (the path the source map names, relative

@@ -13,6 +13,12 @@ export interface Candidate {
   interveningNames: Set<string>;
   /** A readable base name for the frame class. */
   baseName: string;
+  /**
+   * The coroutine as written, for the debug table (protocol.ts, "Debug metadata"): `fetchAll`, the
+   * variable or property a function expression is assigned to, `Client.get` for a class method,
+   * `<anonymous>` when it has none.
+   */
+  displayName: string;
   /** Inside strict code (module, class, 'use strict'). */
   strict: boolean;
 }
@@ -189,7 +195,12 @@ export function findCoroutines(tsApi: typeof ts, sourceFile: ts.SourceFile, opti
     }
     const own = nameOf(fn.name) ?? holderName ?? 'anonymous';
     const baseName = tsApi.isMethodDeclaration(fn) && className !== undefined ? `${className}$${own}` : own;
-    candidates.push({ fn, how, decorator, container, interveningNames, baseName, strict: strictAt() });
+    // A class's own method is `Class.method` (`#m` as written); an object literal's method is its key.
+    const parent = ancestors[ancestors.length - 1];
+    const ownClass = tsApi.isMethodDeclaration(fn) && parent !== undefined && tsApi.isClassLike(parent) ? parent.name?.text : undefined;
+    const written = nameOf(fn.name) ?? holderName;
+    const displayName = written === undefined ? '<anonymous>' : ownClass !== undefined ? `${ownClass}.${written}` : written;
+    candidates.push({ fn, how, decorator, container, interveningNames, baseName, displayName, strict: strictAt() });
   };
 
   const consider = (fn: Candidate['fn'], marked: Candidate['how'] | undefined, decorator: ts.Decorator | undefined, holderName: string | undefined): void => {

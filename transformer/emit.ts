@@ -23,7 +23,15 @@ import { protocolLiteral, type Case, type EmitNames, type LowerResult } from './
  * a THROW resume is thrown where the frame stopped and a RETURN resume runs the `finally` blocks
  * around it; the region table sends an exception to its catch or finally by the state it came from.
  */
-export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: string, lowered: LowerResult, names: EmitNames, range: ts.Node): ts.Statement[] {
+export function emitFrameClass(
+  tsApi: typeof ts,
+  f: ts.NodeFactory,
+  className: string,
+  lowered: LowerResult,
+  names: EmitNames,
+  range: ts.Node,
+  debug: FrameDebugInfo,
+): ts.Statement[] {
   const thisProp = (name: string): ts.PropertyAccessExpression => f.createPropertyAccessExpression(f.createThis(), name);
   const assign = (target: ts.Expression, value: ts.Expression): ts.Statement => f.createExpressionStatement(f.createAssignment(target, value));
   const id = (name: string): ts.Identifier => f.createIdentifier(name);
@@ -148,11 +156,36 @@ export function emitFrameClass(tsApi: typeof ts, f: ts.NodeFactory, className: s
     undefined,
     f.createBlock(stepBody, true),
   );
-  const classDecl = tsApi.setSourceMapRange(f.createClassDeclaration(undefined, className, undefined, undefined, [ctor, step]), range);
+  const classDecl = tsApi.setSourceMapRange(f.createClassDeclaration(undefined, className, undefined, undefined, [debugTable(tsApi, f, debug), ctor, step]), range);
   // The runtime's own call rather than an inline Object.setPrototypeOf: how a flat class joins Frame
   // is the runtime's business (frame.ts), and the emitted line says what it does.
   const link = f.createExpressionStatement(f.createCallExpression(id(names.rt.linkFrameClass), undefined, [id(className)]));
   return [classDecl, link];
+}
+
+/** What the frame class's debug table says (protocol.ts, "Debug metadata"). */
+export interface FrameDebugInfo {
+  name: string;
+  file: string | undefined;
+  /** [resume label, line, column], 1-based; label 0 is the function itself. */
+  positions: [label: number, line: number, column: number][];
+}
+
+/**
+ * `static debug = { name: 'fetchAll', file: 'src/app.ts', positions: { 0: [10, 1], 1: [12, 5] } };`:
+ * a property of the class, read only by introspection and on the error path, so it costs no step and
+ * no frame anything. Below ES2022 TypeScript writes it as an assignment after the class.
+ */
+function debugTable(tsApi: typeof ts, f: ts.NodeFactory, debug: FrameDebugInfo): ts.PropertyDeclaration {
+  const properties: ts.ObjectLiteralElementLike[] = [f.createPropertyAssignment('name', f.createStringLiteral(debug.name))];
+  if (debug.file !== undefined) properties.push(f.createPropertyAssignment('file', f.createStringLiteral(debug.file)));
+  if (debug.positions.length > 0) {
+    const positions = debug.positions.map(([label, line, column]) =>
+      f.createPropertyAssignment(f.createNumericLiteral(label), f.createArrayLiteralExpression([f.createNumericLiteral(line), f.createNumericLiteral(column)])),
+    );
+    properties.push(f.createPropertyAssignment('positions', f.createObjectLiteralExpression(positions, false)));
+  }
+  return f.createPropertyDeclaration([f.createModifier(tsApi.SyntaxKind.StaticKeyword)], 'debug', undefined, undefined, f.createObjectLiteralExpression(properties, false));
 }
 
 /** `{ return new Name$Frame(this, arguments, a, b); }` */

@@ -1,7 +1,7 @@
 import type ts from 'typescript';
 import { findCoroutines, type Candidate } from './analyze.js';
 import { formatDiagnostic, makeDiagnostic, positionOf, Unsupported, type TransformDiagnostic } from './diagnostics.js';
-import { emitFrameClass, factoryBody } from './emit.js';
+import { emitFrameClass, factoryBody, type FrameDebugInfo } from './emit.js';
 import { Lowerer, type EmitNames, type LowerResult } from './lower.js';
 import { NameTable, sanitize } from './names.js';
 import { analyzeScopes } from './scope.js';
@@ -19,6 +19,18 @@ export interface TransformerOptions {
   onDiagnostic?: (diagnostic: TransformDiagnostic) => void;
   /** Told of every coroutine compiled to a frame class (for hosts that count or list them). */
   onCompiled?: (coroutine: CompiledCoroutine) => void;
+  /**
+   * The directory the frame classes' debug tables name their file relative to (`file: 'src/app.ts'`,
+   * as a stack trace prints it). Without it the file is named as the host named it. The tsconfig
+   * plugin uses the program's current directory, the rollup/vite plugin the project root.
+   */
+  projectRoot?: string;
+  /**
+   * Where a 1-based position of the code being transformed comes from in the file as written, for
+   * the debug tables (a host whose earlier stage already changed the code: the rollup plugin after
+   * a TypeScript plugin's emit). Default: positions are the file's own.
+   */
+  originalPosition?: (position: { line: number; column: number }) => { line: number; column: number };
 }
 
 /** A coroutine the transform compiled: where it is and the frame class it became. */
@@ -102,7 +114,8 @@ export default function plugin(
       }
       if (d.category === 'error') failProcessOnExit();
     });
-  return createTransformer(tsApi, { ...config, onDiagnostic });
+  const projectRoot = config.projectRoot ?? program?.getCurrentDirectory();
+  return createTransformer(tsApi, { ...config, onDiagnostic, ...(projectRoot !== undefined ? { projectRoot } : {}) });
 }
 
 let failing = false;
@@ -175,7 +188,8 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
       const lowerer = new Lowerer(tsApi, context, c.fn, scopes, names, c.strict, nameTable);
       const lowered = lowerer.lower();
       for (const r of lowered.usedRuntime) usedRuntime.add(r);
-      compiled.set(c.fn, { candidate: c, className: nameTable.fresh(`${capitalize(sanitize(c.baseName))}$Frame`), lowered });
+      // Named after the coroutine as written: V8 prints a throw inside it as `at fetchAll$Frame.step`.
+      compiled.set(c.fn, { candidate: c, className: nameTable.fresh(`${sanitize(c.baseName)}$Frame`), lowered });
       compiledRanges.push(c.fn);
     } catch (error) {
       if (error instanceof Unsupported) decline(c, error.node, error.message);
@@ -190,9 +204,11 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
     }
   }
 
+  const debugFile = options.projectRoot !== undefined ? relativePath(options.projectRoot, sourceFile.fileName) : sourceFile.fileName;
   const classesByContainer = new Map<ts.Node, ts.Statement[]>();
   for (const [, entry] of compiled) {
-    const statements = emitFrameClass(tsApi, f, entry.className, entry.lowered, names, entry.candidate.fn);
+    const debug = debugInfo(tsApi, sourceFile, entry, debugFile, options.originalPosition);
+    const statements = emitFrameClass(tsApi, f, entry.className, entry.lowered, names, entry.candidate.fn, debug);
     const list = classesByContainer.get(entry.candidate.container) ?? [];
     list.push(...statements);
     classesByContainer.set(entry.candidate.container, list);
@@ -276,8 +292,53 @@ function replaceFunction(tsApi: typeof ts, f: ts.NodeFactory, entry: Compiled, f
   return tsApi.setSourceMapRange(tsApi.setTextRange(out, fn), fn);
 }
 
-function capitalize(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
+/**
+ * The debug table of a compiled coroutine (protocol.ts, "Debug metadata"): its name as written, the
+ * file, and the 1-based position of the function (label 0) and of the `yield` / `yield*` behind
+ * every resume label.
+ */
+function debugInfo(
+  tsApi: typeof ts,
+  sourceFile: ts.SourceFile,
+  entry: Compiled,
+  file: string,
+  originalPosition: TransformerOptions['originalPosition'],
+): FrameDebugInfo {
+  const fn = entry.candidate.fn;
+  const at = (pos: number): { line: number; column: number } => {
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(pos);
+    const position = { line: line + 1, column: character + 1 };
+    return originalPosition !== undefined ? originalPosition(position) : position;
+  };
+  // The function: its `function` keyword, or a method's `*` (after decorators and modifiers).
+  const keyword = tsApi.isMethodDeclaration(fn) ? fn.asteriskToken : fn.getChildren(sourceFile).find((child) => child.kind === tsApi.SyntaxKind.FunctionKeyword);
+  const start = at((keyword ?? fn).getStart(sourceFile));
+  const positions: FrameDebugInfo['positions'] = [[0, start.line, start.column]];
+  for (const [label, site] of [...entry.lowered.resumeSites].sort(([a], [b]) => a - b)) {
+    const original = tsApi.getOriginalNode(site);
+    if (original.pos < 0 || original.getSourceFile() !== sourceFile) continue;
+    const { line, column } = at(original.getStart(sourceFile));
+    positions.push([label, line, column]);
+  }
+  return { name: entry.candidate.displayName, file, positions };
+}
+
+/**
+ * `fileName` relative to `root`, with `/` (`src/app.ts`, `../lib/x.ts`); a name that is not absolute,
+ * or on another drive, is returned as it is.
+ */
+export function relativePath(root: string, fileName: string): string {
+  const normal = (path: string): string => path.replace(/\\/g, '/');
+  const isAbsolute = (path: string): boolean => path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+  const to = normal(fileName);
+  const from = normal(root);
+  if (!isAbsolute(to) || !isAbsolute(from)) return to;
+  const toParts = to.split('/').filter((part) => part !== '' && part !== '.');
+  const fromParts = from.split('/').filter((part) => part !== '' && part !== '.');
+  if (/^[A-Za-z]:$/.test(toParts[0] ?? '') && toParts[0]!.toLowerCase() !== fromParts[0]?.toLowerCase()) return to;
+  let common = 0;
+  while (common < toParts.length - 1 && common < fromParts.length && toParts[common] === fromParts[common]) common++;
+  return [...fromParts.slice(common).map(() => '..'), ...toParts.slice(common)].join('/');
 }
 
 /** Does the file come out as an ES module (so a synthesized named import is kept as written)? */

@@ -97,6 +97,8 @@ export interface LowerResult {
   hasRegions: boolean;
   needsDispatchLabel: boolean;
   usedRuntime: Set<keyof EmitNames['rt']>;
+  /** Resume label (as emitted) -> the `yield` / `yield*` of the source that suspends there (the debug table). */
+  resumeSites: Map<number, ts.YieldExpression>;
 }
 
 /** Globals emitted code itself reads: a local of `step` must not shadow them. */
@@ -132,6 +134,8 @@ export class Lowerer {
   private readonly stableNodes = new WeakSet<ts.Node>();
   /** Labels a suspension resumes at (entered from a new `step` call). */
   private readonly resumeLabels = new Set<number>();
+  /** Resume label -> the source `yield` that suspends there (renumbered with the labels). */
+  private resumeSites = new Map<number, ts.YieldExpression>();
   /** Frame fields made for temporaries (`$tN`). */
   private readonly tempFields = new Set<string>();
   private locals: string[] = [];
@@ -215,6 +219,7 @@ export class Lowerer {
       hasRegions: this.hasRegions,
       needsDispatchLabel: this.needsDispatchLabel,
       usedRuntime: this.usedRuntime,
+      resumeSites: this.resumeSites,
     };
     void ts;
   }
@@ -463,6 +468,7 @@ export class Lowerer {
       c.label = renumber(c.label);
       c.stmts = c.stmts.map((statement) => visit(statement) as ts.Statement);
     }
+    this.resumeSites = new Map([...this.resumeSites].map(([label, site]) => [renumber(label), site]));
   }
 
   private assignField(field: string, value: ts.Expression): ts.Statement {
@@ -1019,6 +1025,7 @@ export class Lowerer {
     const operand = e.expression !== undefined ? this.lowerExpr(e.expression) : f.createVoidZero();
     const label = this.newLabel();
     this.resumeLabels.add(label);
+    this.resumeSites.set(label, e);
     const fiber = this.id(this.names.fiber);
     if (e.asteriskToken === undefined) {
       this.emitAll(

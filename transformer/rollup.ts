@@ -28,6 +28,11 @@ export interface TsyncioPluginOptions {
   onDiagnostic?: (diagnostic: TransformDiagnostic) => void;
   /** Told of every coroutine compiled to a frame class. */
   onCompiled?: (coroutine: CompiledCoroutine) => void;
+  /**
+   * The directory the frame classes' debug tables name files relative to (`task.getStack()`,
+   * `coroutineChainOf(error)`). Default: vite's project root, under rollup the working directory.
+   */
+  projectRoot?: string;
 }
 
 /** What rollup and vite pass as a warning or an error (the fields this plugin fills). */
@@ -54,6 +59,8 @@ export interface TransformContext {
 export interface TsyncioPlugin {
   name: 'tsyncio';
   enforce: 'pre';
+  /** vite: the project root, which debug tables name files relative to. */
+  configResolved(config: { root: string }): void;
   transform(this: TransformContext, code: string, id: string): { code: string; map: string | null } | null;
 }
 
@@ -76,16 +83,27 @@ const DEFAULT_EXCLUDE = '**/node_modules/**';
 export default function tsyncio(options: TsyncioPluginOptions = {}): TsyncioPlugin {
   const filter = createFilter(options.include ?? DEFAULT_INCLUDE, options.exclude ?? DEFAULT_EXCLUDE);
   const generators = options.generators ?? 'marked';
+  let projectRoot = options.projectRoot;
   return {
     name: 'tsyncio',
     enforce: 'pre',
+    configResolved(config) {
+      projectRoot ??= config.root;
+    },
     transform(code, id) {
       // Virtual modules (`\0…`) are not files; vite adds queries (`?v=…`, `?raw`) to ids.
       if (id.startsWith('\0')) return null;
       const file = id.replace(/[?#].*$/, '');
       if (!filter(file) || !mightHaveCoroutines(code, generators)) return null;
+      // Positions in `code`, which an earlier hook may have made from the source (a TypeScript
+      // plugin's emit): taken back through the combined map, read only when there is something to place.
+      let original: ((p: Position) => Position) | undefined;
+      const toOriginal = (p: Position): Position => (original ??= originalPositions(this.getCombinedSourcemap?.().mappings))(p);
+      const place = <T extends Position>(item: T): T => ({ ...item, ...toOriginal(item) });
       const result = transformCode(code, {
         fileName: file,
+        projectRoot: projectRoot ?? process.cwd(),
+        originalPosition: toOriginal,
         generators,
         ...(options.runtimeModule !== undefined ? { runtimeModule: options.runtimeModule } : {}),
         target: 'ESNext',
@@ -93,13 +111,6 @@ export default function tsyncio(options: TsyncioPluginOptions = {}): TsyncioPlug
         sourceMap: true,
         compilerOptions: { jsx: 1 satisfies ts.JsxEmit.Preserve, ...options.compilerOptions },
       });
-      // Positions in `code`, which an earlier hook may have made from the source (a TypeScript
-      // plugin's emit): taken back through the combined map, read only when there is something to place.
-      let original: ((p: Position) => Position) | undefined;
-      const place = <T extends Position>(item: T): T => {
-        original ??= originalPositions(this.getCombinedSourcemap?.().mappings);
-        return { ...item, ...original(item) };
-      };
       // No host maps a log's loc for us: rollup and vite build take it as given, and vite's dev server
       // leaves a log with a pluginCode as it is.
       const errors: TransformDiagnostic[] = [];

@@ -98,7 +98,7 @@ describe('bin/tsyncio.js', () => {
 
   it('emit: JavaScript on stdout, the decline on stderr with the path as given', () => {
     expect(runs.emit.status).toBe(0);
-    expect(runs.emit.stdout).toContain('class Countdown$Frame {');
+    expect(runs.emit.stdout).toContain('class countdown$Frame {');
     expect(runs.emit.stderr).toMatch(/^mixed\.ts:13:3: warning: cannot compile coroutine 'keysOf'/);
   });
 

@@ -14,11 +14,11 @@ describe('tsyncio compare', () => {
     expect(stacked.status).toBe(0);
     expect(stacked.stderr).toBe('');
     const countdown = section(stacked.stdout, 'countdown');
-    expect(countdown).toContain(`━━ countdown · ${file}:4:1 · compiled to Countdown$Frame`);
+    expect(countdown).toContain(`━━ countdown · ${file}:4:1 · compiled to countdown$Frame`);
     expect(countdown).toContain('export function* countdown(from: number) {\n  for (let n = from; n > 0; n--) {');
-    expect(countdown).toContain('class Countdown$Frame {');
-    expect(countdown).toContain('linkFrameClass(Countdown$Frame);');
-    expect(countdown).toContain('export function countdown(from) {\n    return new Countdown$Frame(from);\n}');
+    expect(countdown).toContain('class countdown$Frame {');
+    expect(countdown).toContain('linkFrameClass(countdown$Frame);');
+    expect(countdown).toContain('export function countdown(from) {\n    return new countdown$Frame(from);\n}');
     expect(countdown).toContain('return __generator(this, function (_a) {');
     expect(countdown).toContain('return [5 /*yield**/, __values(sleep(10))];');
   });
@@ -43,7 +43,7 @@ describe('tsyncio compare', () => {
   });
 
   it('lists every generator function with its verdict, and ends with a summary line', () => {
-    expect(stacked.stdout).toMatch(/^ {2}compiled +countdown +\S+mixed\.ts:4:1 +→ Countdown\$Frame$/m);
+    expect(stacked.stdout).toMatch(/^ {2}compiled +countdown +\S+mixed\.ts:4:1 +→ countdown\$Frame$/m);
     expect(stacked.stdout).toMatch(/^ {2}not a coroutine +plainGenerator +\S+mixed\.ts:16:1 +not marked @coroutine \(--generators all would compile it\)$/m);
     const summary = stacked.stdout.trimEnd().split('\n').at(-1)!;
     expect(summary).toMatch(
@@ -55,7 +55,7 @@ describe('tsyncio compare', () => {
 
   it('--generators all compiles the unmarked generator too', () => {
     const run = tsyncio(['compare', '--generators', 'all', file]);
-    expect(run.stdout).toContain(`━━ plainGenerator · ${file}:16:1 · compiled to PlainGenerator$Frame`);
+    expect(run.stdout).toContain(`━━ plainGenerator · ${file}:16:1 · compiled to plainGenerator$Frame`);
     expect(run.stdout).toContain('3 coroutines, 2 compiled, 1 declined');
   });
 

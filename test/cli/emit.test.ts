@@ -16,8 +16,8 @@ describe('tsyncio emit', () => {
     const { path } = project({ 'mixed.ts': MIXED_SOURCE });
     const run = tsyncio(['emit', path('mixed.ts')]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('class Countdown$Frame {');
-    expect(run.stdout).toContain('return new Countdown$Frame(from);');
+    expect(run.stdout).toContain('class countdown$Frame {');
+    expect(run.stdout).toContain('return new countdown$Frame(from);');
     expect(run.stdout).toMatch(/from "tsyncio"/);
     // Types are gone, the declined coroutine stays a generator.
     expect(run.stdout).not.toContain('Record<string, number>');
@@ -42,8 +42,8 @@ describe('tsyncio emit', () => {
 
   it('--generators all compiles unmarked generators too', () => {
     const { path } = project({ 'mixed.ts': MIXED_SOURCE });
-    expect(tsyncio(['emit', path('mixed.ts')]).stdout).not.toContain('PlainGenerator$Frame');
-    expect(tsyncio(['emit', '--generators', 'all', path('mixed.ts')]).stdout).toContain('class PlainGenerator$Frame');
+    expect(tsyncio(['emit', path('mixed.ts')]).stdout).not.toContain('plainGenerator$Frame');
+    expect(tsyncio(['emit', '--generators', 'all', path('mixed.ts')]).stdout).toContain('class plainGenerator$Frame');
   });
 
   it('--target and --module reach TypeScript', () => {
@@ -51,7 +51,7 @@ describe('tsyncio emit', () => {
     const run = tsyncio(['emit', '--target=es5', '--module', 'commonjs', path('mixed.ts')]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('require("tsyncio")');
-    expect(run.stdout).toContain('var Countdown$Frame = /** @class */');
+    expect(run.stdout).toContain('var countdown$Frame = /** @class */');
   });
 
   it('names each file before its output when there are several', () => {
@@ -69,7 +69,7 @@ describe('tsyncio emit', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
     const code = readFileSync(`${outDir}/mixed.js`, 'utf8');
-    expect(code).toContain('class Countdown$Frame');
+    expect(code).toContain('class countdown$Frame');
     expect(code.trimEnd().endsWith('//# sourceMappingURL=mixed.js.map')).toBe(true);
     const map = JSON.parse(readFileSync(`${outDir}/mixed.js.map`, 'utf8')) as { file: string; sources: string[]; mappings: string };
     expect(map.file).toBe('mixed.js');

@@ -59,7 +59,7 @@ describe('the compiled build of the examples (tspc + tsyncio/transformer)', () =
     expect(buildOutput).toMatch(/\d+ coroutines compiled, 0 declined; output checked/);
     const report = JSON.parse(readFileSync(join(OUT, 'build-report.json'), 'utf8')) as BuildReport;
     const crawlFile = report.files.find((file) => file.file === join('examples', 'crawler', 'crawl.ts'));
-    expect(crawlFile?.compiled.map((coroutine) => coroutine.className).sort()).toEqual(['Crawl$Frame', 'CrawlFrom$Frame', 'SuperviseWorkers$Frame', 'Visit$Frame', 'Worker$Frame']);
+    expect(crawlFile?.compiled.map((coroutine) => coroutine.className).sort()).toEqual(['crawl$Frame', 'crawlFrom$Frame', 'superviseWorkers$Frame', 'visit$Frame', 'worker$Frame']);
     expect(report.declinedCount).toBe(0);
 
     // Independently of the script's own checks: every marked coroutine of examples/ was compiled.
@@ -75,7 +75,7 @@ describe('the compiled build of the examples (tspc + tsyncio/transformer)', () =
     expect(frameClasses).toBe(report.compiledCount);
     const crawlJs = readFileSync(join(OUT, 'examples', 'crawler', 'crawl.js'), 'utf8');
     expect(crawlJs).toMatch(/^import \{[^}]*\} from "tsyncio";/m);
-    expect(crawlJs).toContain('class Worker$Frame');
+    expect(crawlJs).toContain('class worker$Frame');
   });
 
   it('computes what the uncompiled sources compute: the in-memory crawl and the link audit', async () => {

@@ -28,7 +28,7 @@ const VITES = [
   { label: 'vite 8', pkg: 'vite8' },
 ] as const;
 
-const FRAME_CLASSES = ['Countdown$Frame', 'Failing$Frame', 'Leaf$Frame', 'Main$Frame', 'Middle$Frame'];
+const FRAME_CLASSES = ['countdown$Frame', 'failing$Frame', 'leaf$Frame', 'main$Frame', 'middle$Frame'];
 
 /** The outer vitest's variables would make the nested tools think they run inside it. */
 const CLEAN_ENV: NodeJS.ProcessEnv = { NODE_ENV: undefined, TEST: undefined, VITEST: undefined, VITEST_MODE: undefined, VITEST_POOL_ID: undefined, VITEST_WORKER_ID: undefined };
@@ -234,7 +234,7 @@ import { countdown, failing, middle } from './lib.js';
 it('coroutine objects are frames', () => {
   const m = middle(3);
   expect(isFrame(m)).toBe(true);
-  expect(m.constructor.name).toBe('Middle$Frame');
+  expect(m.constructor.name).toBe('middle$Frame');
   // Not marked: a frame only because the config says generators: 'all'.
   expect(isFrame(countdown(3))).toBe(true);
   expect([...countdown(3)]).toEqual([3, 2, 1]);

@@ -251,7 +251,7 @@ export function expectTransformed(project: string): void {
   const js = readFileSync(join(project, 'out', 'main.js'), 'utf8');
   expect(js, 'a generator function survived: the plugin did not run').not.toMatch(/function\s*\*/);
   const classes = [...js.matchAll(/class (\w+\$Frame)\b/g)].map((m) => m[1]).sort();
-  expect(classes).toEqual(['Countdown$Frame', 'Failing$Frame', 'Leaf$Frame', 'Main$Frame', 'Middle$Frame']);
+  expect(classes).toEqual(['countdown$Frame', 'failing$Frame', 'leaf$Frame', 'main$Frame', 'middle$Frame']);
   expect(js).toMatch(/from 'tsyncio'/);
   expect(existsSync(join(project, 'out', 'main.js.map'))).toBe(true);
 }

@@ -108,7 +108,7 @@ describe('tsyncio rollup/vite plugin', () => {
     expect(warnings).toEqual([]);
     expect(result).not.toBeNull();
     const code = result!.code;
-    expect(code).toMatch(/class Walk\$Frame/);
+    expect(code).toMatch(/class walk\$Frame/);
     expect(code).toMatch(/from "tsyncio"/);
     // Types are gone (this stage erased them); no pointer to a map file the bundler never writes.
     expect(code).not.toMatch(/interface Point|: Point\[\]|as number/);
@@ -153,7 +153,7 @@ describe('tsyncio rollup/vite plugin', () => {
 
   it('takes ids with a query by their file name', () => {
     const { result } = run(MARKED, `${FILE}?v=123`);
-    expect(result?.code).toMatch(/class Walk\$Frame/);
+    expect(result?.code).toMatch(/class walk\$Frame/);
   });
 
   it("compiles every generator with generators: 'all', importing the runtime from runtimeModule", () => {
@@ -200,7 +200,7 @@ describe('tsyncio rollup/vite plugin', () => {
     const { warnings } = run(source, FILE, { generators: 'all', onDiagnostic: (d) => diagnostics.push(`${d.line}:${d.code}`), onCompiled: (c) => compiled.push(`${c.line}:${c.className}`) });
     expect(warnings).toEqual([]);
     expect(diagnostics).toEqual(['2:declined']);
-    expect(compiled).toEqual(['1:A$Frame']);
+    expect(compiled).toEqual(['1:a$Frame']);
   });
 
   it('keeps JSX for the next stage in .tsx files', () => {
@@ -238,9 +238,10 @@ describe('tsyncio rollup/vite plugin', () => {
     const js = emitted.outputText.replace(/\/\/# sourceMappingURL=.*$/, '');
     const map = JSON.parse(emitted.sourceMapText!) as { mappings: string };
 
-    function runAfter(options: TsyncioPluginOptions = {}): { warnings: PluginLog[]; error: PluginLog | undefined } {
+    function runAfter(options: TsyncioPluginOptions = {}): { warnings: PluginLog[]; error: PluginLog | undefined; code: string | undefined } {
       const warnings: PluginLog[] = [];
       let error: PluginLog | undefined;
+      let code: string | undefined;
       const context: TransformContext = {
         warn: (log) => warnings.push(log),
         error: (log) => {
@@ -250,11 +251,11 @@ describe('tsyncio rollup/vite plugin', () => {
         getCombinedSourcemap: () => map,
       };
       try {
-        tsyncio(options).transform.call(context, js, FILE);
+        code = tsyncio(options).transform.call(context, js, FILE)?.code;
       } catch (thrown) {
         if (error === undefined) throw thrown;
       }
-      return { warnings, error };
+      return { warnings, error, code };
     }
 
     it('the received code really has the statement elsewhere', () => {
@@ -274,7 +275,14 @@ describe('tsyncio rollup/vite plugin', () => {
 
       const places: string[] = [];
       runAfter({ onDiagnostic: (d) => places.push(`${d.code} ${d.line}:${d.column}`), onCompiled: (c) => places.push(`${c.className} ${c.line}:${c.column}`) });
-      expect(places).toEqual(['declined 9:3', 'Two$Frame 12:1']);
+      expect(places).toEqual(['declined 9:3', 'two$Frame 12:1']);
+    });
+
+    it('writes the debug table at the source positions too, naming the file relative to the project root', () => {
+      const line = SOURCE.split('\n')[11]!;
+      const at = (needle: string, from = 0): string => `[12, ${line.indexOf(needle, from) + 1}]`;
+      const { code } = runAfter({ projectRoot: `${process.cwd()}/src` });
+      expect(code).toContain(`static debug = { name: "two", file: "app.ts", positions: { 0: ${at('function')}, 1: ${at('yield 1')}, 2: ${at('yield 2')} } };`);
     });
   });
 });
