@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import tsyncio from './transformer/rollup.js';
 
 /** The runtime's suites that also run compiled: every generator function in them becomes a frame. */
-const COMPILED_SUITES = ['test/core', 'test/combinators', 'test/sync', 'test/frames'];
+const COMPILED_SUITES = ['test/core', 'test/combinators', 'test/sync', 'test/frames', 'test/debug'];
 declare module 'vitest' {
   interface ProvidedContext {
     /** True in the project whose test coroutines are compiled to frames. */

@@ -1064,13 +1064,16 @@ export class Lowerer {
             ),
             f.createBlock(
               [
-                f.createExpressionStatement(f.createAssignment(value, f.createCallExpression(f.createPropertyAccessExpression(child, 'step'), undefined, [fiber, this.constant('NEXT'), f.createVoidZero()]))),
+                // Mapped to the `yield*`: a JS stack through a synchronous call shows the caller there.
+                f.createExpressionStatement(
+                  f.createAssignment(value, ts.setSourceMapRange(f.createCallExpression(f.createPropertyAccessExpression(child, 'step'), undefined, [fiber, this.constant('NEXT'), f.createVoidZero()]), e)),
+                ),
                 suspendHere(true),
               ],
               true,
             ),
             f.createBlock(
-              [f.createExpressionStatement(f.createAssignment(value, f.createCallExpression(this.rt('delegate'), undefined, [fiber, f.createThis(), child]))), suspendHere(false)],
+              [f.createExpressionStatement(f.createAssignment(value, ts.setSourceMapRange(f.createCallExpression(this.rt('delegate'), undefined, [fiber, f.createThis(), child]), e))), suspendHere(false)],
               true,
             ),
           ),

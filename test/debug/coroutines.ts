@@ -26,6 +26,14 @@ export function positionOf(marker: string, needle: string): [number, number] {
   return [index + 1, column + 1];
 }
 
+/** [line, column] (1-based) of `needle` on the first line of the file at `fileUrl` that contains `lineText`. */
+export function positionIn(fileUrl: string, lineText: string, needle: string): [number, number] {
+  const lines = readFileSync(fileURLToPath(fileUrl), 'utf8').split('\n');
+  const index = lines.findIndex((line) => line.includes(lineText));
+  if (index < 0 || !lines[index]!.includes(needle)) throw new Error(`no ${needle} on a line with ${lineText}`);
+  return [index + 1, lines[index]!.indexOf(needle) + 1];
+}
+
 export interface DebugCoroutines {
   /** Waits on `future` and returns its result (or throws its error). */
   leaf(future: Future<string>): Coroutine<string>;
@@ -55,6 +63,27 @@ export const natives: DebugCoroutines = {
   *middle(future) { // MIDDLE_START
     const value = yield* natives.leaf(future); // MIDDLE_CALL
     return `middle(${value})`;
+  },
+};
+
+/**
+ * Chains that end in a throw inside a coroutine: `relay(depth, leaf)` calls itself `depth` times and
+ * then `leaf()`. Compiled in the compiled project (frames with the transformer's tables), native in the other.
+ */
+export const throwing = {
+  /** Waits for a message, then throws an Error with it. */
+  *raise(future: Future<string>): Coroutine<never> { // RAISE_START
+    const message = yield* future; // RAISE_AWAIT
+    throw new Error(message); // RAISE_THROW
+  },
+  /** Throws on its first step, before any suspension. */
+  *raiseNow(message: string): Coroutine<never> { // RAISE_NOW_START
+    if (message !== '') throw new Error(message); // RAISE_NOW_THROW
+    return yield* throwing.raiseNow('empty'); // never
+  },
+  *relay(depth: number, leaf: () => Coroutine<never>): Coroutine<never> { // RELAY_START
+    if (depth === 0) return yield* leaf(); // RELAY_TO_LEAF
+    return yield* throwing.relay(depth - 1, leaf); // RELAY_CALL
   },
 };
 

@@ -1,12 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { coroutine, type Coroutine } from '../../runtime/coroutine.js';
 import { creationSiteOf, trackCoroutine } from '../../runtime/debug/debug-mode.js';
 import { EventLoop, type ExceptionContext } from '../../runtime/loop.js';
 import { run } from '../../runtime/run.js';
 import { getRunningLoop } from '../../runtime/running.js';
-import { frames } from './coroutines.js';
+import { frames, positionIn } from './coroutines.js';
+
+/** Compiled, the tests' own coroutines are frames with tables (positions in reports). */
+const compiledCoroutines = inject('compiledCoroutines');
 
 function exposeGc(): () => void {
   const existing = (globalThis as { gc?: () => void }).gc;
@@ -39,9 +42,9 @@ function busyWait(ms: number): void {
 }
 
 const slowWorker = coroutine(function* slowWorker(ms: number): Coroutine<string> {
-  yield;
+  yield; // SLOW_FIRST
   busyWait(ms);
-  yield;
+  yield; // SLOW_SECOND
   return 'done';
 });
 
@@ -56,7 +59,15 @@ describe('debug mode: slow steps', () => {
     expect(loop.runUntilComplete(loop.createTask(slowWorker(40), { name: 'slow' }))).toBe('done');
     expect(reports).toHaveLength(1);
     expect(reports[0]!.taskName).toBe('slow');
-    expect(reports[0]!.message).toMatch(/^Executing task slow took \d+\.\d ms \(slowStepMs 20\): resumed in slowWorker; it suspended in slowWorker$/);
+    // Compiled, the coroutine's table gives where it resumed and where it suspended again.
+    const where = (marker: string): string => {
+      if (!compiledCoroutines) return '';
+      const [line, column] = positionIn(import.meta.url, marker, 'yield');
+      return ` \\(test/debug/debug-mode\\.test\\.ts:${line}:${column}\\)`;
+    };
+    expect(reports[0]!.message).toMatch(
+      new RegExp(`^Executing task slow took \\d+\\.\\d ms \\(slowStepMs 20\\): resumed in slowWorker${where('// SLOW_FIRST')}; it suspended in slowWorker${where('// SLOW_SECOND')}$`),
+    );
     loop.close();
   });
 

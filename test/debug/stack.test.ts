@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { coroutine, type Coroutine } from '../../runtime/coroutine.js';
 import { coroutineChainOf } from '../../runtime/debug/chain.js';
 import { EventLoop } from '../../runtime/loop.js';
 import type { Future } from '../../runtime/future.js';
-import { SOURCE_FILE, frames, mixed, natives, plainFrame, positionOf, type DebugCoroutines } from './coroutines.js';
+import { SOURCE_FILE, frames, mixed, natives, plainFrame, positionIn, positionOf, throwing, type DebugCoroutines } from './coroutines.js';
+
+/** In the compiled project the "native" test coroutines are compiled too: frames with the transformer's tables. */
+const compiledCoroutines = inject('compiledCoroutines');
+const TEST_FILE = 'test/debug/stack.test.ts';
 
 /** The chain of `depth` coroutines: 1 = leaf, 3 = outer -> middle -> leaf, n = level(n - 2) ... level(0) -> leaf. */
 function chainOf(impl: DebugCoroutines, depth: number, future: Future<string>): Coroutine<string> {
@@ -13,7 +17,7 @@ function chainOf(impl: DebugCoroutines, depth: number, future: Future<string>): 
 }
 
 /** The expected stack of a compiled chain, outermost first. */
-function expectedFrames(depth: number): { name: string; file: string; line: number; column: number; kind: 'frame' }[] {
+function expectedFrames(depth: number, emitted = false): { name: string; file: string; line: number; column: number; kind: 'frame' }[] {
   const entry = (name: string, marker: string) => {
     const [line, column] = positionOf(marker, 'yield*');
     return { name, file: SOURCE_FILE, line, column, kind: 'frame' as const };
@@ -21,7 +25,9 @@ function expectedFrames(depth: number): { name: string; file: string; line: numb
   const leaf = entry('leaf', 'LEAF_AWAIT');
   if (depth === 1) return [leaf];
   if (depth === 3) return [entry('outer', 'OUTER_CALL'), entry('middle', 'MIDDLE_CALL'), leaf];
-  return [...Array.from({ length: depth - 1 }, () => entry('level', 'LEVEL_CALL')), leaf];
+  // The transformer gives each `yield*` its label: level(0) waits at its own (the hand-written table has one).
+  const innermost = emitted ? entry('level', 'LEVEL_TO_LEAF') : entry('level', 'LEVEL_CALL');
+  return [...Array.from({ length: depth - 2 }, () => entry('level', 'LEVEL_CALL')), innermost, leaf];
 }
 
 function startChain(impl: DebugCoroutines, depth: number) {
@@ -96,17 +102,19 @@ describe('Task.getStack of compiled frames (a debug table per frame class)', () 
 describe('Task.getStack of native generators', () => {
   it('one entry for the generator the task drives (its inner yield* chain is inside V8): unnamed unless registered', () => {
     const { task } = startChain(natives, 3);
-    expect(task.getStack()).toEqual([{ name: '<generator>', kind: 'generator' }]);
+    // Compiled, the same sources are frames with the transformer's tables: the whole chain.
+    expect(task.getStack()).toEqual(compiledCoroutines ? expectedFrames(3, true) : [{ name: '<generator>', kind: 'generator' }]);
   });
 
   it('coroutine(fn) names its generators', () => {
     const named = coroutine(function* fetchAll(future: Future<string>): Coroutine<string> {
-      return yield* future;
+      return yield* future; // FETCH_ALL_AWAIT
     });
     const loop = new EventLoop({ clock: 'virtual' });
     const task = loop.createTask(named(loop.createFuture()));
     loop.runOnce();
-    expect(task.getStack()).toEqual([{ name: 'fetchAll', kind: 'generator' }]);
+    const [line, column] = positionIn(import.meta.url, '// FETCH_ALL_AWAIT', 'yield*');
+    expect(task.getStack()).toEqual(compiledCoroutines ? [{ name: 'fetchAll', file: TEST_FILE, line, column, kind: 'frame' }] : [{ name: 'fetchAll', kind: 'generator' }]);
     loop.close();
   });
 
@@ -117,7 +125,7 @@ describe('Task.getStack of native generators', () => {
     loop.runOnce();
     expect(task.getStack().map((entry) => [entry.name, entry.kind])).toEqual([
       ['mixed', 'frame'],
-      ['<generator>', 'generator'],
+      compiledCoroutines ? ['leaf', 'frame'] : ['<generator>', 'generator'],
     ]);
     loop.close();
   });
@@ -140,6 +148,15 @@ describe('the coroutine chain of an error', () => {
 
     it(`native, a chain of ${depth}: the generator the task drives, with the task's name`, () => {
       const { error } = failChain(natives, depth);
+      if (compiledCoroutines) {
+        const expected = expectedFrames(depth, true)
+          .reverse()
+          .map((entry) => ({ ...entry, task: `chain-${depth}` }));
+        expect(coroutineChainOf(error)).toEqual(expected);
+        const outermost = expected.at(-1)!;
+        expect(error.stack!.split('\n').at(-1)).toBe(`  in coroutine ${outermost.name} (${SOURCE_FILE}:${outermost.line}:${outermost.column}) [task chain-${depth}]`);
+        return;
+      }
       expect(coroutineChainOf(error)).toEqual([{ name: '<generator>', kind: 'generator', task: `chain-${depth}` }]);
       expect(error.stack!.split('\n').at(-1)).toBe(`  in generator <generator> [task chain-${depth}]`);
     });
@@ -149,10 +166,10 @@ describe('the coroutine chain of an error', () => {
     const loop = new EventLoop({ clock: 'virtual' });
     function* thrower(): Coroutine<never> {
       yield;
-      throw new Error('from a generator');
+      throw new Error('from a generator'); // THROWER_THROW
     }
     const named = coroutine(function* runner(): Coroutine<never> {
-      return yield* thrower();
+      return yield* thrower(); // RUNNER_CALL
     });
     const task = loop.createTask(named(), { name: 'worker' });
     let caught: Error | undefined;
@@ -160,6 +177,16 @@ describe('the coroutine chain of an error', () => {
       loop.runUntilComplete(task);
     } catch (error) {
       caught = error as Error;
+    }
+    if (compiledCoroutines) {
+      // Compiled: the frame class is named after the coroutine, the throw site source-mapped to the .ts;
+      // runner is suspended, so not on the JS stack: the chain has it, at its yield*.
+      const [throwLine] = positionIn(import.meta.url, '// THROWER_THROW', 'throw');
+      const [line, column] = positionIn(import.meta.url, '// RUNNER_CALL', 'yield*');
+      expect(caught?.stack).toMatch(new RegExp(`at thrower\\$Frame\\.step .*stack\\.test\\.ts:${throwLine}:`));
+      expect(caught?.stack?.split('\n').at(-1)).toBe(`  in coroutine runner (${TEST_FILE}:${line}:${column}) [task worker]`);
+      loop.close();
+      return;
     }
     expect(caught?.stack).toMatch(/at thrower .*stack\.test\.ts/);
     expect(caught?.stack).toMatch(/at runner .*stack\.test\.ts/);
@@ -207,4 +234,87 @@ describe('the coroutine chain of an error', () => {
     expect(coroutineChainOf(42)).toEqual([]);
     loop.close();
   });
+});
+
+describe('a throw inside a chain of coroutines (compiled in the compiled project)', () => {
+  /** relay(depth - 2) ... relay(0) -> leaf: `depth` coroutines in all. */
+  const chain = (depth: number, leaf: () => Coroutine<never>): Coroutine<never> => (depth === 1 ? leaf() : throwing.relay(depth - 2, leaf));
+  /** Outermost first, as getStack lists them: the relays at their yield*, the leaf at `leafAt`. */
+  const suspendedAt = (depth: number, leafMarker: string): { name: string; file: string; line: number; column: number; kind: 'frame' }[] => {
+    const entry = (name: string, marker: string) => {
+      const [line, column] = positionOf(marker, 'yield*');
+      return { name, file: SOURCE_FILE, line, column, kind: 'frame' as const };
+    };
+    if (depth === 1) return [entry('raise', leafMarker)];
+    return [...Array.from({ length: depth - 2 }, () => entry('relay', 'RELAY_CALL')), entry('relay', 'RELAY_TO_LEAF'), entry('raise', leafMarker)];
+  };
+
+  for (const depth of [1, 3, 50]) {
+    it(`after a resume, at depth ${depth}: getStack while suspended, then the chain and error.stack with the throw site`, () => {
+      const loop = new EventLoop({ clock: 'virtual' });
+      loop.setExceptionHandler(() => {});
+      const future = loop.createFuture<string>();
+      const task = loop.createTask(chain(depth, () => throwing.raise(future)), { name: `thrower-${depth}` });
+      loop.runOnce();
+      const stack = suspendedAt(depth, 'RAISE_AWAIT');
+      if (compiledCoroutines) expect(task.getStack()).toEqual(stack);
+      else expect(task.getStack()).toEqual([{ name: '<generator>', kind: 'generator' }]);
+      future.setResult(`thrown at depth ${depth}`);
+      let error: Error | undefined;
+      try {
+        loop.runUntilComplete(task);
+      } catch (thrown) {
+        error = thrown as Error;
+      }
+      loop.close();
+      expect(error?.message).toBe(`thrown at depth ${depth}`);
+      const [throwLine, throwColumn] = positionOf('RAISE_THROW', 'new Error');
+      const lines = error!.stack!.split('\n');
+      if (!compiledCoroutines) {
+        expect(lines[1]).toMatch(/coroutines\.ts/);
+        expect(coroutineChainOf(error)).toEqual([{ name: '<generator>', kind: 'generator', task: `thrower-${depth}` }]);
+        return;
+      }
+      // The top JS frame: the frame class named after the coroutine, at the .ts line and column of the throw.
+      expect(lines[1]).toMatch(new RegExp(`^    at raise\\$Frame\\.step \\(.*test/debug/coroutines\\.ts:${throwLine}:${throwColumn}\\)$`));
+      // The chain: raise where it threw (the JS stack has the position), then every caller at its yield*.
+      const expected = stack.reverse().map((entry, i) => (i === 0 ? { name: entry.name, file: entry.file, kind: entry.kind } : entry));
+      expect(coroutineChainOf(error)).toEqual(expected.map((entry) => ({ ...entry, task: `thrower-${depth}` })));
+      const block = lines.filter((line) => line.startsWith('  in coroutine '));
+      expect(block).toEqual(
+        expected.map((entry) => `  in coroutine ${entry.name} (${entry.file}${'line' in entry ? `:${entry.line}:${entry.column}` : ''}) [task thrower-${depth}]`),
+      );
+      // The failed task's traceback: the same coroutines, outermost first.
+      expect(task.getStack().map((entry) => entry.name)).toEqual(stack.map((entry) => entry.name).reverse());
+    });
+  }
+
+  for (const depth of [1, 3, 50]) {
+    it(`on the first step, at depth ${depth}: every coroutine is on the JS stack, by name (V8 keeps 10 frames)`, () => {
+      const loop = new EventLoop({ clock: 'virtual' });
+      const task = loop.createTask(chain(depth, () => throwing.raiseNow(`now at ${depth}`)), { name: `now-${depth}` });
+      let error: Error | undefined;
+      try {
+        loop.runUntilComplete(task);
+      } catch (thrown) {
+        error = thrown as Error;
+      }
+      loop.close();
+      expect(error?.message).toBe(`now at ${depth}`);
+      const frames = error!.stack!.split('\n').filter((line) => line.startsWith('    at '));
+      if (!compiledCoroutines) {
+        expect(frames[0]).toMatch(/raiseNow .*coroutines\.ts/);
+        return;
+      }
+      const [throwLine, throwColumn] = positionOf('RAISE_NOW_THROW', 'new Error');
+      expect(frames[0]).toMatch(new RegExp(`^    at raiseNow\\$Frame\\.step \\(.*test/debug/coroutines\\.ts:${throwLine}:${throwColumn}\\)$`));
+      // A caller on the JS stack is at its `yield*` (the call of the child's step is mapped there).
+      const [relayLine, relayColumn] = positionOf('RELAY_TO_LEAF', 'yield*');
+      if (depth > 1) expect(frames[1]).toMatch(new RegExp(`^    at relay\\$Frame\\.step \\(.*test/debug/coroutines\\.ts:${relayLine}:${relayColumn}\\)$`));
+      const relays = frames.filter((line) => line.includes('at relay$Frame.step')).length;
+      expect(relays).toBe(Math.min(depth - 1, Error.stackTraceLimit - 1));
+      // Synchronous calls are not linked yet: the chain names the coroutine the task stepped.
+      expect(coroutineChainOf(error).map((entry) => `${entry.name}@${entry.task}`)).toEqual([`${depth === 1 ? 'raiseNow' : 'relay'}@now-${depth}`]);
+    });
+  }
 });
