@@ -42,6 +42,10 @@ export class SocketTransport implements ReadTransport, LoopResource {
     this.socket = socket;
     this.reader = reader;
     this.loop = loop;
+    // asyncio sets TCP_NODELAY on its TCP transports: without it, a small write waits on the peer's
+    // delayed ACK (about 40 ms per round trip when a client sends several lines per write). A pipe
+    // (a child's stdio) has no such option, and Node ignores the call there.
+    socket.setNoDelay(true);
     reader?.setTransport(this);
     this.rememberAddresses();
     socket.on('connect', this.rememberAddresses);
