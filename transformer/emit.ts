@@ -188,9 +188,17 @@ function debugTable(tsApi: typeof ts, f: ts.NodeFactory, debug: FrameDebugInfo):
   return f.createPropertyDeclaration([f.createModifier(tsApi.SyntaxKind.StaticKeyword)], 'debug', undefined, undefined, f.createObjectLiteralExpression(properties, false));
 }
 
-/** `{ return new Name$Frame(this, arguments, a, b); }` */
-export function factoryBody(f: ts.NodeFactory, className: string, lowered: LowerResult): ts.Block {
-  const args = lowered.factoryArgs.map((a) => (a === 'this' ? f.createThis() : f.createIdentifier(a)));
+/**
+ * `{ return new Name$Frame(this, arguments, a, b); }`; nested in a compiled coroutine, the enclosing
+ * frame first (`outer`) and, for a named function expression reading its name, itself last.
+ */
+export function factoryBody(f: ts.NodeFactory, className: string, lowered: LowerResult, outer?: ts.Expression): ts.Block {
+  const args: ts.Expression[] = lowered.factoryArgs.map((a) => (a === 'this' ? f.createThis() : f.createIdentifier(a)));
+  if (lowered.outerField !== undefined) {
+    if (outer === undefined) throw new Error('internal: a nested frame needs its enclosing frame');
+    args.unshift(outer);
+  }
+  if (lowered.selfName !== undefined) args.push(f.createIdentifier(lowered.selfName));
   return f.createBlock([f.createReturnStatement(f.createNewExpression(f.createIdentifier(className), undefined, args))], true);
 }
 

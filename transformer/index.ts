@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import { findCoroutines, type Candidate } from './analyze.js';
 import { formatDiagnostic, makeDiagnostic, positionOf, Unsupported, type TransformDiagnostic } from './diagnostics.js';
 import { emitFrameClass, factoryBody, type FrameDebugInfo } from './emit.js';
-import { Lowerer, type EmitNames, type LowerResult } from './lower.js';
+import { Lowerer, type EmitNames, type LowerResult, type NestedFactory } from './lower.js';
 import { NameTable, sanitize } from './names.js';
 import { analyzeScopes } from './scope.js';
 
@@ -130,6 +130,8 @@ function failProcessOnExit(): void {
 
 interface Compiled {
   candidate: Candidate;
+  /** The statement list its frame class goes in (a nested coroutine's: the outermost one's). */
+  container: ts.Node;
   className: string;
   lowered: LowerResult;
 }
@@ -175,21 +177,72 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
   const compiled = new Map<ts.Node, Compiled>();
   const usedRuntime = new Set<keyof EmitNames['rt']>(['linkFrameClass']);
   const compiledRanges: ts.Node[] = [];
-  for (const c of analysis.candidates) {
-    if (compiledRanges.some((outer) => outer.pos <= c.fn.pos && c.fn.end <= outer.end)) {
-      decline(c, c.fn, 'it is nested inside a compiled coroutine');
-      continue;
-    }
-    try {
-      const scopes = analyzeScopes(tsApi, c.fn);
+  const candidateOf = new Map<ts.Node, Candidate>(analysis.candidates.map((c) => [c.fn, c]));
+  /** Why a generator function nested in a compiled coroutine stayed native. */
+  const nestedDeclines = new Map<ts.Node, { node: ts.Node; reason: string }>();
+
+  /**
+   * Lowers one coroutine and, through the lowering's NestedFactory, the generator functions nested
+   * in it (compiled first when the enclosing rewrite reaches them; their frames read and write the
+   * enclosing frame's fields through `$outer`). Throws Unsupported for `c` itself; what it returns
+   * is kept only if the outermost coroutine compiles.
+   */
+  interface Lowered {
+    entries: Compiled[];
+    declines: Map<ts.Node, { node: ts.Node; reason: string }>;
+  }
+  const lowerCandidate = (c: Candidate, enclosing: Lowerer | undefined): Lowered => {
+    const scopes = analyzeScopes(tsApi, c.fn);
+    if (enclosing === undefined) {
       for (const name of scopes.freeNames) {
         if (c.interveningNames.has(name)) throw new Unsupported(c.fn, `it uses '${name}', which is not visible where its frame class is placed`);
       }
-      const lowerer = new Lowerer(tsApi, context, c.fn, scopes, names, c.strict, nameTable);
-      const lowered = lowerer.lower();
-      for (const r of lowered.usedRuntime) usedRuntime.add(r);
-      // Named after the coroutine as written: V8 prints a throw inside it as `at fetchAll$Frame.step`.
-      compiled.set(c.fn, { candidate: c, className: nameTable.fresh(`${sanitize(c.baseName)}$Frame`), lowered });
+    }
+    const result: Lowered = { entries: [], declines: new Map() };
+    const made = new Map<ts.Node, Compiled | undefined>();
+    let lowerer: Lowerer;
+    const nested: NestedFactory = (fn) => {
+      const inner = candidateOf.get(fn);
+      if (inner === undefined) return undefined;
+      if (!made.has(fn)) {
+        let entry: Compiled | undefined;
+        try {
+          const sub = lowerCandidate(inner, lowerer);
+          entry = sub.entries[0];
+          result.entries.push(...sub.entries);
+          for (const [k, v] of sub.declines) result.declines.set(k, v);
+        } catch (error) {
+          if (error instanceof Unsupported) result.declines.set(fn, { node: error.node, reason: error.message });
+          else result.declines.set(fn, { node: fn, reason: `internal error (${error instanceof Error ? error.message : String(error)})` });
+        }
+        made.set(fn, entry);
+      }
+      const entry = made.get(fn);
+      return entry === undefined ? undefined : (outer) => factoryBody(f, entry.className, entry.lowered, outer);
+    };
+    lowerer = new Lowerer(tsApi, context, c.fn, scopes, names, c.strict, nameTable, enclosing, nested);
+    // Named after the coroutine as written: V8 prints a throw inside it as `at fetchAll$Frame.step`.
+    const className = nameTable.fresh(`${sanitize(c.baseName)}$Frame`);
+    const lowered = lowerer.lower();
+    result.entries.unshift({ candidate: c, container: c.container, className, lowered });
+    return result;
+  };
+
+  for (const c of analysis.candidates) {
+    if (compiledRanges.some((outer) => outer.pos <= c.fn.pos && c.fn.end <= outer.end)) {
+      if (compiled.has(c.fn)) continue;
+      const why = nestedDeclines.get(c.fn);
+      decline(c, why?.node ?? c.fn, why?.reason ?? 'it is nested inside a compiled coroutine');
+      continue;
+    }
+    try {
+      const { entries, declines } = lowerCandidate(c, undefined);
+      for (const entry of entries) {
+        entry.container = c.container;
+        for (const r of entry.lowered.usedRuntime) usedRuntime.add(r);
+        compiled.set(entry.candidate.fn, entry);
+      }
+      for (const [k, v] of declines) nestedDeclines.set(k, v);
       compiledRanges.push(c.fn);
     } catch (error) {
       if (error instanceof Unsupported) decline(c, error.node, error.message);
@@ -209,9 +262,9 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
   for (const [, entry] of compiled) {
     const debug = debugInfo(tsApi, sourceFile, entry, debugFile, options.originalPosition);
     const statements = emitFrameClass(tsApi, f, entry.className, entry.lowered, names, entry.candidate.fn, debug);
-    const list = classesByContainer.get(entry.candidate.container) ?? [];
+    const list = classesByContainer.get(entry.container) ?? [];
     list.push(...statements);
-    classesByContainer.set(entry.candidate.container, list);
+    classesByContainer.set(entry.container, list);
   }
 
   const withClasses = (container: ts.Node, statements: readonly ts.Statement[]): ts.Statement[] => {

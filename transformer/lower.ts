@@ -99,7 +99,24 @@ export interface LowerResult {
   usedRuntime: Set<keyof EmitNames['rt']>;
   /** Resume label (as emitted) -> the `yield` / `yield*` of the source that suspends there (the debug table). */
   resumeSites: Map<number, ts.YieldExpression>;
+  /**
+   * A coroutine nested in a compiled one: the field holding the enclosing frame (the first
+   * constructor parameter; the factory passes the enclosing frame's alias).
+   */
+  outerField: string | undefined;
+  /**
+   * A named function expression reading its own name: that name (the factory passes itself as the
+   * last constructor argument, kept in `selfField`).
+   */
+  selfName: string | undefined;
 }
+
+/**
+ * Generator functions nested in a compiled coroutine: given one (its original node), the factory body
+ * that replaces its own (`return new Inner$Frame(outer, ...)`, `outer` the enclosing frame), or
+ * undefined to leave it a native generator.
+ */
+export type NestedFactory = (fn: ts.FunctionExpression | ts.FunctionDeclaration) => ((outer: ts.Expression) => ts.Block) | undefined;
 
 /** Globals emitted code itself reads: a local of `step` must not shadow them. */
 const NAMES_EMITTED_CODE_READS = new Set(['TypeError', 'String', 'Object', 'Symbol', 'undefined', 'arguments', 'eval']);
@@ -153,6 +170,12 @@ export class Lowerer {
   /** The local of `step` a return value is held in while the frame is marked finished (returnExit). */
   private returnedLocal: string | undefined;
   private argsField: string | undefined;
+  /** The field holding the enclosing frame, when nested in a compiled coroutine. */
+  outerField: string | undefined;
+  /** The field holding the function object itself (a named function expression reading its name). */
+  private selfField: string | undefined;
+  /** Reads of an enclosing frame's fields (`this.$outer.x`): called without the frame as `this`. */
+  private readonly outerRefs = new WeakSet<ts.Node>();
   // Verbatim rewriting context.
   private verbatimLoops = 0;
   private nativeFinallyDepth = 0;
@@ -161,10 +184,14 @@ export class Lowerer {
     private readonly tsApi: typeof ts,
     private readonly context: ts.TransformationContext,
     private readonly fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration,
-    private readonly scopes: ScopeInfo,
+    readonly scopes: ScopeInfo,
     private readonly names: EmitNames,
     private readonly strict: boolean,
     private readonly nameTable: NameTable,
+    /** The compiled coroutine this one is nested in (its frame is reached through `outerField`). */
+    private readonly enclosing?: Lowerer,
+    /** Compiles the generator functions nested in this one. */
+    private readonly nestedFactory?: NestedFactory,
   ) {
     this.f = context.factory;
     this.SK = tsApi.SyntaxKind;
@@ -176,10 +203,15 @@ export class Lowerer {
     if (body === undefined) throw new Unsupported(this.fn, 'no body');
     for (const b of this.scopes.blockers) throw new Unsupported(b.node, b.reason);
     this.findExplodedScopes(body);
-    this.assignFields();
-
     const ctorParams: LowerResult['ctorParams'] = [];
     const factoryArgs: LowerResult['factoryArgs'] = [];
+    if (this.enclosing !== undefined) {
+      // Before the bindings' fields, so a binding named `$outer` gets another field.
+      this.outerField = this.addField('$outer');
+      ctorParams.push({ param: this.outerField, field: this.outerField });
+    }
+    this.assignFields();
+
     if (this.scopes.usesThis) {
       this.thisField = this.addField('$this');
       ctorParams.push({ param: this.thisField, field: this.thisField });
@@ -209,6 +241,7 @@ export class Lowerer {
     this.keepShortLivedValuesLocal();
     if (this.returnedLocal !== undefined) this.locals.push(this.returnedLocal);
     this.renumberStates();
+    if (this.selfField !== undefined) ctorParams.push({ param: this.selfField, field: this.selfField });
     return {
       cases: this.cases,
       fields: this.fields,
@@ -220,6 +253,8 @@ export class Lowerer {
       needsDispatchLabel: this.needsDispatchLabel,
       usedRuntime: this.usedRuntime,
       resumeSites: this.resumeSites,
+      outerField: this.outerField,
+      selfName: this.selfField !== undefined ? (this.fn.name as ts.Identifier).text : undefined,
     };
     void ts;
   }
@@ -1200,7 +1235,7 @@ export class Lowerer {
   }
 
   private isFieldRead(e: ts.Expression): boolean {
-    return this.tsApi.isPropertyAccessExpression(e) && e.expression.kind === this.SK.ThisKeyword;
+    return (this.tsApi.isPropertyAccessExpression(e) && e.expression.kind === this.SK.ThisKeyword) || this.outerRefs.has(e);
   }
 
   private lowerObject(e: ts.ObjectLiteralExpression): ts.Expression {
@@ -1266,6 +1301,42 @@ export class Lowerer {
   }
 
   /**
+   * An identifier free in this function that names a binding of an enclosing compiled coroutine (or,
+   * in a named function expression, its own name): the read of that binding's field through the
+   * chain of enclosing frames (`this.$outer.x`, `frame.$outer.$outer.x`, `this.$self`), which sees
+   * and sets the binding's current value whenever it runs, as the closure would. Undefined when the
+   * name is free in every enclosing coroutine too (visible where the frame classes are placed).
+   */
+  private enclosingRef(id: ts.Identifier, throughAlias: boolean): ts.Expression | undefined {
+    const ts = this.tsApi;
+    if (this.enclosing === undefined || id.text === 'arguments' || this.scopes.refs.has(id)) return undefined;
+    let path: string[];
+    if (ts.isFunctionExpression(this.fn) && this.fn.name !== undefined && this.fn.name.text === id.text) {
+      // The name of a named function expression is read-only (a write throws or is ignored).
+      if (isWriteReference(ts, id)) throw new Unsupported(id, `it assigns its own name '${id.text}'; not supported`);
+      path = [(this.selfField ??= this.addField('$self'))];
+    } else {
+      path = [this.outerField!];
+      let level: Lowerer = this.enclosing;
+      for (;;) {
+        const b = level.scopes.refs.get(id);
+        if (b !== undefined) {
+          if (b.field === undefined) throw new Unsupported(id, `it uses '${id.text}', a binding of the enclosing coroutine that does not live on its frame`);
+          path.push(b.field);
+          break;
+        }
+        if (level.enclosing === undefined) return undefined;
+        path.push(level.outerField!);
+        level = level.enclosing;
+      }
+    }
+    let out: ts.Expression = throughAlias ? this.id((this.frameAlias ??= this.nameTable.fresh('frame'))) : this.f.createThis();
+    for (const name of path) out = this.f.createPropertyAccessExpression(out, name);
+    this.outerRefs.add(out);
+    return ts.setSourceMapRange(out, id);
+  }
+
+  /**
    * The rewriting visitor for code without `yield`. Tracks: nested functions (`this`/`arguments`/jumps
    * are their own in non-arrow functions; jumps are their own in arrows too), loops and labels inside
    * the verbatim code (jumps that stay inside it are untouched), native try/finally (a jump leaving
@@ -1306,7 +1377,7 @@ export class Lowerer {
         if (node.text === 'arguments' && b === undefined && nonArrowDepth === 0 && this.argsField !== undefined) {
           return ts.setSourceMapRange(this.thisField_(this.argsField), node);
         }
-        return node;
+        return this.enclosingRef(node, nonArrowDepth > 0) ?? node;
       }
       if (node.kind === SK.ThisKeyword && nonArrowDepth === 0 && this.thisField !== undefined) return this.stable(ts.setSourceMapRange(this.thisField_(this.thisField), node));
       if (ts.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && nonArrowDepth === 0) return f.createVoidZero();
@@ -1316,6 +1387,13 @@ export class Lowerer {
           const target = this.fieldRef(b, node.name, nonArrowDepth > 0);
           const value = node.objectAssignmentInitializer !== undefined ? f.createAssignment(target, visitExpr(node.objectAssignmentInitializer)) : target;
           return ts.setSourceMapRange(f.createPropertyAssignment(node.name.text, value), node);
+        }
+        if (b === undefined && node.objectAssignmentInitializer === undefined) {
+          const ref = this.enclosingRef(node.name, nonArrowDepth > 0);
+          if (ref !== undefined) return ts.setSourceMapRange(f.createPropertyAssignment(node.name.text, ref), node);
+        }
+        if (b === undefined && node.objectAssignmentInitializer !== undefined && this.enclosing !== undefined && this.enclosingRef(node.name, nonArrowDepth > 0) !== undefined) {
+          throw new Unsupported(node, 'a shorthand default naming a binding of the enclosing coroutine is not supported');
         }
         if (node.name.text === 'arguments' && b === undefined && nonArrowDepth === 0 && this.argsField !== undefined) {
           return f.createPropertyAssignment('arguments', this.thisField_(this.argsField));
@@ -1327,13 +1405,36 @@ export class Lowerer {
         const inner = this.skipOuter(callee);
         const onFrame =
           ts.isIdentifier(inner) &&
-          (this.scopes.refs.get(inner)?.field !== undefined || (nonArrowDepth === 0 && inner.text === 'arguments' && this.argsField !== undefined && !this.scopes.refs.has(inner)));
+          (this.scopes.refs.get(inner)?.field !== undefined ||
+            (nonArrowDepth === 0 && inner.text === 'arguments' && this.argsField !== undefined && !this.scopes.refs.has(inner)) ||
+            this.enclosingRef(inner, nonArrowDepth > 0) !== undefined);
         if (onFrame) {
           const updated = ts.visitEachChild(node, visit, this.context) as ts.CallExpression | ts.TaggedTemplateExpression;
           const wrapped = f.createParenthesizedExpression(f.createCommaListExpression([f.createNumericLiteral(0), ts.isCallExpression(updated) ? updated.expression : updated.tag]));
           return ts.isCallExpression(updated)
             ? f.updateCallExpression(updated, wrapped, updated.typeArguments, updated.arguments)
             : f.updateTaggedTemplateExpression(updated, wrapped, updated.typeArguments, updated.template);
+        }
+      }
+      if ((ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)) && node.asteriskToken !== undefined && node.body !== undefined && this.nestedFactory !== undefined) {
+        // A generator function compiled too: its body becomes `return new Inner$Frame(frame, ...)`;
+        // its parameters (defaults evaluated by the call, as natively) are rewritten here.
+        const makeBody = this.nestedFactory(node);
+        if (makeBody !== undefined) {
+          fnDepth++;
+          nonArrowDepth++;
+          let parameters: ts.NodeArray<ts.ParameterDeclaration>;
+          try {
+            parameters = ts.visitNodes(node.parameters, visit, ts.isParameter) as ts.NodeArray<ts.ParameterDeclaration>;
+          } finally {
+            fnDepth--;
+            nonArrowDepth--;
+          }
+          const body = makeBody(this.id((this.frameAlias ??= this.nameTable.fresh('frame'))));
+          const out = ts.isFunctionExpression(node)
+            ? f.updateFunctionExpression(node, node.modifiers, undefined, node.name, node.typeParameters, parameters, node.type, body)
+            : f.updateFunctionDeclaration(node, node.modifiers, undefined, node.name, node.typeParameters, parameters, node.type, body);
+          return ts.setSourceMapRange(ts.setTextRange(out, node), node);
         }
       }
       if (this.isFunctionLike(node) || ts.isClassLike(node)) {
@@ -1489,4 +1590,25 @@ function compoundToBinary(SK: typeof ts.SyntaxKind, op: ts.SyntaxKind): ts.Binar
     case SK.CaretEqualsToken: return SK.CaretToken;
     default: throw new Error(`not a compound assignment: ${op}`);
   }
+}
+
+/** Is `id` assigned (`=`, compound, `++`/`--`, a destructuring or for-in/of target)? */
+function isWriteReference(tsApi: typeof ts, id: ts.Identifier): boolean {
+  let node: ts.Node = id;
+  let parent = node.parent;
+  while (parent !== undefined && (tsApi.isParenthesizedExpression(parent) || tsApi.isNonNullExpression(parent) || tsApi.isAsExpression(parent) || tsApi.isTypeAssertionExpression(parent) || tsApi.isSatisfiesExpression(parent))) {
+    node = parent;
+    parent = parent.parent;
+  }
+  if (parent === undefined) return true; // no parent links: cannot tell, so not taken as a read
+  if (tsApi.isBinaryExpression(parent)) {
+    const op = parent.operatorToken.kind;
+    return parent.left === node && op >= tsApi.SyntaxKind.FirstAssignment && op <= tsApi.SyntaxKind.LastAssignment;
+  }
+  if (tsApi.isPrefixUnaryExpression(parent) || tsApi.isPostfixUnaryExpression(parent)) {
+    return parent.operator === tsApi.SyntaxKind.PlusPlusToken || parent.operator === tsApi.SyntaxKind.MinusMinusToken;
+  }
+  if ((tsApi.isForOfStatement(parent) || tsApi.isForInStatement(parent)) && parent.initializer === node) return true;
+  // Inside an array or object literal that may be a destructuring target, or a spread / shorthand in one.
+  return tsApi.isArrayLiteralExpression(parent) || tsApi.isShorthandPropertyAssignment(parent) || tsApi.isSpreadElement(parent) || tsApi.isPropertyAssignment(parent) || tsApi.isSpreadAssignment(parent);
 }

@@ -7,7 +7,7 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import type { FrameDebugTable } from '../../runtime/debug/frame-info.js';
-import { EventLoop } from '../../runtime/index.js';
+import { EventLoop, sleep } from '../../runtime/index.js';
 import plugin, { relativePath } from '../../transformer/index.js';
 import { transformCode } from '../../transformer/transform-code.js';
 import { evaluate } from './harness.js';
@@ -90,6 +90,44 @@ describe('debug tables of emitted frame classes', () => {
     const task = loop.createTask(module.cases['fetchAll']!() as Generator<unknown, unknown, unknown>, { name: 'fetcher' });
     const [line, column] = at('function* fetchAll', 'function');
     expect(task.getStack()).toEqual([{ name: 'fetchAll', file: 'src/app.ts', line, column, kind: 'frame' }]);
+    loop.close();
+  });
+
+  it('a generator function nested in a compiled coroutine: its own frame class, name as written, on the stack below the outer', () => {
+    const nested = `import { sleep } from 'tsyncio';
+export function* outer(ms: number) {
+  const pause = function* () {
+    return yield* sleep(ms, 'slept');
+  };
+  const twice = [function* () { return yield* pause(); }];
+  return yield* twice[0]!();
+}
+export const log: unknown[] = [];
+export const cases = { outer: () => outer(10) };
+`;
+    const nestedLines = nested.split('\n');
+    const pos = (lineText: string, needle: string): [number, number] => {
+      const index = nestedLines.findIndex((line) => line.includes(lineText));
+      return [index + 1, nestedLines[index]!.indexOf(needle) + 1];
+    };
+    const out = transformCode(nested, { fileName: '/project/src/nested.ts', projectRoot: '/project', module: 'CommonJS', generators: 'all' });
+    expect(out.diagnostics).toEqual([]);
+    expect(out.compiled.map((c) => c.className)).toEqual(['outer$Frame', 'pause$Frame', 'anonymous$Frame']);
+    const module = evaluate(out.code);
+    const loop = new EventLoop({ clock: 'virtual' });
+    const task = loop.createTask(module.cases['outer']!() as Generator<unknown, unknown, unknown>, { name: 'nested' });
+    loop.runUntilComplete(
+      (function* () {
+        yield* sleep(1);
+      })(),
+    );
+    const frame = (lineText: string, needle: string, name: string) => ({ name, file: 'src/nested.ts', line: pos(lineText, needle)[0], column: pos(lineText, needle)[1], kind: 'frame' });
+    expect(task.getStack()).toEqual([
+      frame('return yield* twice', 'yield*', 'outer'),
+      frame('const twice', 'yield*', '<anonymous>'),
+      frame('return yield* sleep', 'yield*', 'pause'),
+    ]);
+    expect(loop.runUntilComplete(task)).toBe('slept');
     loop.close();
   });
 
