@@ -1241,6 +1241,10 @@ export class Lowerer {
   private lowerObject(e: ts.ObjectLiteralExpression): ts.Expression {
     const ts = this.tsApi;
     const f = this.f;
+    // `{...source}` alone (what a spread part below becomes): the source is its only part. Going on
+    // would wrap it again and recurse without end.
+    const only = e.properties.length === 1 ? e.properties[0]! : undefined;
+    if (only !== undefined && ts.isSpreadAssignment(only)) return f.createObjectLiteralExpression([f.createSpreadAssignment(this.lowerExpr(only.expression))]);
     // The evaluated parts, in order: computed keys, values, spread sources.
     const parts: ts.Expression[] = [];
     for (const p of e.properties) {
