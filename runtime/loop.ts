@@ -11,7 +11,7 @@ import { ReadyRing } from './ready-ring.js';
 import { SleepRequest } from './sleep.js';
 import { reportToStderr } from './report.js';
 import { enterLoop, leaveLoop } from './running.js';
-import { DEFAULT_SLOW_STEP_MS, creationSiteOf, debugFromEnvironment, instrumentTask } from './debug/debug-mode.js';
+import { DEFAULT_SLOW_STEP_MS, creationSiteOf, debugFromEnvironment, instrumentHandle, instrumentTask } from './debug/debug-mode.js';
 import { Task, type TaskOptions } from './task.js';
 import { TimerHeap } from './timer-heap.js';
 import { unretrievedContext, untrackUnretrieved } from './unretrieved.js';
@@ -23,6 +23,8 @@ export interface ExceptionContext {
   taskName?: string;
   /** Debug mode: where the future, task or coroutine concerned was made (a stack, innermost first). */
   createdAt?: string;
+  /** The callback handle concerned (debug mode: a slow callback). */
+  handle?: Handle;
 }
 
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -40,11 +42,12 @@ export interface EventLoopOptions {
    */
   clock?: 'real' | 'virtual';
   /**
-   * Debug mode (default: TSYNCIO_DEBUG set in the environment): slow steps are reported, and tasks and
-   * futures keep their creation site for reports (debug/debug-mode.ts). Off, it costs nothing.
+   * Debug mode (default: TSYNCIO_DEBUG set in the environment): slow task steps and callbacks are
+   * reported, tasks link every `yield*` call onto their chain, and tasks, futures and handles keep
+   * their creation site for reports (debug/debug-mode.ts). Off, it costs nothing.
    */
   debug?: boolean;
-  /** Debug mode: a task step running at least this long is reported (default 100 ms). */
+  /** Debug mode: a task step or loop callback running at least this long is reported (default 100 ms). */
   slowStepMs?: number;
 }
 
@@ -64,7 +67,7 @@ export class EventLoop {
   readonly virtualClock: boolean;
   /** Debug mode (EventLoopOptions.debug). */
   readonly debug: boolean;
-  /** Debug mode: the step duration (ms) from which a step is reported. */
+  /** Debug mode: the duration (ms) from which a task step or a callback is reported. */
   slowStepMs: number;
 
   private virtualNow = 0;
@@ -114,6 +117,7 @@ export class EventLoop {
     this.checkOpen();
     checkCallable(callback);
     const handle = new Handle(callback as unknown as (...args: readonly unknown[]) => void, args, this);
+    if (this.debug) instrumentHandle(this, handle, callbackName(callback));
     handle.slot = this.takeSlot(handle);
     this.pushReady(handle.slot);
     return handle;
@@ -127,6 +131,7 @@ export class EventLoop {
     this.checkOpen();
     checkCallable(callback);
     const handle = new TimerHandle(callback as unknown as (...args: readonly unknown[]) => void, args, this);
+    if (this.debug) instrumentHandle(this, handle, callbackName(callback));
     handle.when = when;
     this.timers.push(handle);
     this.wakeHost();
@@ -509,6 +514,10 @@ export class EventLoop {
   private checkOpen(): void {
     if (this.closed) throw new RuntimeError('Event loop is closed');
   }
+}
+
+function callbackName(callback: { readonly name: string }): string {
+  return callback.name !== '' ? callback.name : '<anonymous>';
 }
 
 function checkCallable(callback: unknown): void {

@@ -1,3 +1,4 @@
+import type { Handle } from '../handle.js';
 import { reportToStderr } from '../report.js';
 import { runningLoopOrNull } from '../running.js';
 import type { Task } from '../task.js';
@@ -6,15 +7,16 @@ import { describeFrame, formatFrameInfo, generatorName } from './frame-info.js';
 /**
  * Debug mode (`new EventLoop({ debug: true })`, `run(main, { debug: true })`, or TSYNCIO_DEBUG=1 in
  * the environment): what a debug loop does on top of a normal one. Nothing here runs for a loop
- * without it: a debug loop's tasks get an instrumented `fire` (an own property; the prototype's stays
- * as it is), and futures made on it a creation site, so a normal loop's step is the same code.
+ * without it: a debug loop's tasks and callback handles get an instrumented `fire` (an own property;
+ * the prototype's stays as it is), its tasks a call budget of 0, and futures and handles made on it a
+ * creation site, so a normal loop's step is the same code.
  */
 
 /** What debug mode needs of its loop (an EventLoop). */
 interface DebugLoop {
   readonly slowStepMs: number;
   isClosed(): boolean;
-  callExceptionHandler(context: { message: string; taskName?: string; createdAt?: string }): void;
+  callExceptionHandler(context: { message: string; taskName?: string; createdAt?: string; handle?: Handle }): void;
 }
 
 /** Default of `slowStepMs`: a step running longer than this is reported (asyncio's slow_callback_duration, 0.1 s). */
@@ -60,8 +62,23 @@ export function creationSiteOf(object: object): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Slow steps.
 
-/** @internal loop.ts, for each task of a debug loop: its steps are timed; a slow one is reported. */
+/**
+ * @internal loop.ts, for each task of a debug loop: its steps are timed, a slow one is reported; and
+ * its call budget is always 0, so every `yield*` from a compiled frame into another goes through
+ * `delegate`, which links the child to its caller before it starts (protocol.ts, "budget"). The
+ * order of events is the same; what changes is that a frame called synchronously is on the task's
+ * chain while it runs: `getStack()` from inside it, and the coroutine chain of an error thrown before
+ * anything suspended, list every caller at its `yield*`. Without this the hybrid call links a child
+ * only when it suspends, and such a chain is visible only on the JavaScript stack.
+ */
 export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
+  Object.defineProperty(task, 'budget', {
+    configurable: true,
+    enumerable: true,
+    get: (): number => 0,
+    // drive() refills the budget before every step; here it stays spent.
+    set: (): void => {},
+  });
   const fire = task.fire;
   task.fire = function debugFire(this: Task<unknown>): void {
     const resumed = this.top;
@@ -76,6 +93,31 @@ export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
     loop.callExceptionHandler({
       message: `Executing task ${this.getName()} took ${elapsed.toFixed(1)} ms (slowStepMs ${loop.slowStepMs}): resumed in ${from}; ${now}`,
       taskName: this.getName(),
+    });
+  };
+}
+
+/**
+ * @internal loop.ts, for each callback handle of a debug loop (callSoon, callLater, callAt, and the
+ * done callbacks futures schedule through callSoon): its run is timed, and one longer than
+ * `slowStepMs` is reported as asyncio reports a slow callback ("Executing <Handle ...> took 0.123
+ * seconds"), with the callback's name and where it was scheduled.
+ */
+export function instrumentHandle(loop: DebugLoop, handle: Handle, callbackName: string): void {
+  rememberCreationSite(handle);
+  const fire = handle.fire;
+  handle.fire = function debugFire(this: Handle): void {
+    const start = performance.now();
+    fire.call(this);
+    const elapsed = performance.now() - start;
+    if (elapsed < loop.slowStepMs) return;
+    const createdAt = creationSiteOf(this);
+    const site = /\((.*)\)$|^\s*at (.*)$/m.exec(createdAt ?? '');
+    const where = site !== null ? ` scheduled at ${site[1] ?? site[2]}` : '';
+    loop.callExceptionHandler({
+      message: `Executing <${this.constructor.name} ${callbackName}()${where}> took ${elapsed.toFixed(1)} ms (slowStepMs ${loop.slowStepMs})`,
+      handle: this,
+      ...(createdAt !== undefined ? { createdAt } : {}),
     });
   };
 }

@@ -7,12 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Coroutine } from '../../runtime/coroutine.js';
-import type { FrameDebugTable } from '../../runtime/debug/frame-info.js';
+import type { CoroutineFrameInfo, FrameDebugTable } from '../../runtime/debug/frame-info.js';
 import { delegate } from '../../runtime/delegate.js';
 import type { Fiber } from '../../runtime/fiber.js';
 import { isFrame, linkFrameClass, type Frame } from '../../runtime/frame.js';
 import type { Future } from '../../runtime/future.js';
 import { NEXT, STATE_DONE, SUSPEND, type ResumeMode } from '../../runtime/protocol.js';
+import { currentTask } from '../../runtime/run.js';
 
 export const SOURCE_FILE = 'test/debug/coroutines.ts';
 const sourceLines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
@@ -84,6 +85,20 @@ export const throwing = {
   *relay(depth: number, leaf: () => Coroutine<never>): Coroutine<never> { // RELAY_START
     if (depth === 0) return yield* leaf(); // RELAY_TO_LEAF
     return yield* throwing.relay(depth - 1, leaf); // RELAY_CALL
+  },
+};
+
+/**
+ * A chain that looks at its own task's stack from its innermost coroutine, before anything suspended:
+ * compiled, every `yield*` here is a synchronous hybrid call.
+ */
+export const inspecting = {
+  *here(): Coroutine<CoroutineFrameInfo[]> { // HERE_START
+    return currentTask()!.getStack();
+  },
+  *via(depth: number): Coroutine<CoroutineFrameInfo[]> { // VIA_START
+    if (depth === 0) return yield* inspecting.here(); // VIA_TO_HERE
+    return yield* inspecting.via(depth - 1); // VIA_CALL
   },
 };
 

@@ -5,6 +5,7 @@ import { coroutine, type Coroutine } from '../../runtime/coroutine.js';
 import { creationSiteOf, trackCoroutine } from '../../runtime/debug/debug-mode.js';
 import { EventLoop, type ExceptionContext } from '../../runtime/loop.js';
 import { run } from '../../runtime/run.js';
+import { sleep } from '../../runtime/sleep.js';
 import { getRunningLoop } from '../../runtime/running.js';
 import { frames, positionIn } from './coroutines.js';
 
@@ -113,6 +114,50 @@ describe('debug mode: slow steps', () => {
     const now = vi.spyOn(performance, 'now');
     loop.runUntilComplete(task);
     expect(now.mock.calls.length).toBeGreaterThanOrEqual(2 * 1000);
+    loop.close();
+  });
+});
+
+describe('debug mode: slow callbacks (callSoon, callLater, done callbacks)', () => {
+  it('a callback longer than slowStepMs is reported with its name and where it was scheduled, as asyncio reports a slow Handle', () => {
+    const { loop, reports } = recordingLoop({ debug: true, slowStepMs: 20 });
+    function onTick(ms: number): void {
+      busyWait(ms);
+    }
+    const soon = loop.callSoon(onTick, 40); // SOON_SITE
+    loop.callSoon(onTick, 0);
+    const later = loop.callLater(10, onTick, 40); // LATER_SITE
+    const future = loop.createFuture<number>();
+    future.addDoneCallback(function onDone() {
+      busyWait(40);
+    });
+    future.setResult(1); // DONE_SITE
+    loop.runUntilComplete(loop.createTask((function* (): Coroutine<void> { yield* sleep(20); })()));
+    const site = (marker: string): string => {
+      const [line] = positionIn(import.meta.url, marker, ';');
+      return `test/debug/debug-mode\\.test\\.ts:${line}:\\d+`;
+    };
+    expect(reports.map((report) => report.message)).toEqual([
+      expect.stringMatching(new RegExp(`^Executing <Handle onTick\\(\\) scheduled at .*${site('// SOON_SITE')}> took \\d+\\.\\d ms \\(slowStepMs 20\\)$`)),
+      expect.stringMatching(new RegExp(`^Executing <Handle onDone\\(\\) scheduled at .*${site('// DONE_SITE')}> took \\d+\\.\\d ms`)),
+      expect.stringMatching(new RegExp(`^Executing <TimerHandle onTick\\(\\) scheduled at .*${site('// LATER_SITE')}> took \\d+\\.\\d ms`)),
+    ]);
+    expect(reports.map((report) => report.handle)).toEqual([soon, expect.anything(), later]);
+    expect(reports[0]!.createdAt).toMatch(/^ {4}at .*debug-mode\.test\.ts:\d+:\d+/);
+    loop.close();
+  });
+
+  it('debug off: handles are not instrumented and a callback reads no clock', () => {
+    const { loop, reports } = recordingLoop({ debug: false, slowStepMs: 0 });
+    const now = vi.spyOn(performance, 'now');
+    let calls = 0;
+    const handle = loop.callSoon(() => calls++);
+    expect(Object.prototype.hasOwnProperty.call(handle, 'fire')).toBe(false);
+    for (let i = 0; i < 100; i++) loop.callSoon(() => calls++);
+    loop.runOnce();
+    expect(calls).toBe(101);
+    expect(now).not.toHaveBeenCalled();
+    expect(reports).toEqual([]);
     loop.close();
   });
 });

@@ -3,7 +3,7 @@ import { coroutine, type Coroutine } from '../../runtime/coroutine.js';
 import { coroutineChainOf } from '../../runtime/debug/chain.js';
 import { EventLoop } from '../../runtime/loop.js';
 import type { Future } from '../../runtime/future.js';
-import { SOURCE_FILE, frames, mixed, natives, plainFrame, positionIn, positionOf, throwing, type DebugCoroutines } from './coroutines.js';
+import { SOURCE_FILE, frames, inspecting, mixed, natives, plainFrame, positionIn, positionOf, throwing, type DebugCoroutines } from './coroutines.js';
 
 /** In the compiled project the "native" test coroutines are compiled too: frames with the transformer's tables. */
 const compiledCoroutines = inject('compiledCoroutines');
@@ -317,4 +317,107 @@ describe('a throw inside a chain of coroutines (compiled in the compiled project
       expect(coroutineChainOf(error).map((entry) => `${entry.name}@${entry.task}`)).toEqual([`${depth === 1 ? 'raiseNow' : 'relay'}@now-${depth}`]);
     });
   }
+});
+
+describe('frames called synchronously (the hybrid call links a child only when it suspends)', () => {
+  const at = (name: string, marker: string) => {
+    const [line, column] = positionOf(marker, 'yield*');
+    return { name, file: SOURCE_FILE, line, column, kind: 'frame' as const };
+  };
+  /** What a running frame shows: its name and file, no position (its label is in a local of `step`). */
+  const running = (name: string) => ({ name, file: SOURCE_FILE, kind: 'frame' as const });
+
+  function stackFromInside(depth: number, debug: boolean) {
+    const loop = new EventLoop({ clock: 'virtual', debug });
+    const stack = loop.runUntilComplete(loop.createTask(inspecting.via(depth)));
+    loop.close();
+    return stack;
+  }
+
+  for (const depth of [0, 2, 48]) {
+    it(`getStack from inside, ${depth + 2} deep, debug off: the coroutine the task stepped, running`, () => {
+      expect(stackFromInside(depth, false)).toEqual(compiledCoroutines ? [running('via')] : [{ name: '<generator>', kind: 'generator' }]);
+    });
+
+    it(`getStack from inside, ${depth + 2} deep, debug on: every caller at its yield*, the innermost running`, () => {
+      const expected = [...Array.from({ length: depth }, () => at('via', 'VIA_CALL')), at('via', 'VIA_TO_HERE'), running('here')];
+      expect(stackFromInside(depth, true)).toEqual(compiledCoroutines ? expected : [{ name: '<generator>', kind: 'generator' }]);
+    });
+  }
+
+  /** relay(depth - 2) ... relay(0) -> raiseNow: `depth` coroutines, the innermost throwing on its first step. */
+  function throwNow(depth: number, debug: boolean): Error {
+    const loop = new EventLoop({ clock: 'virtual', debug });
+    loop.setExceptionHandler(() => {});
+    const leaf = () => throwing.raiseNow(`now at ${depth}`);
+    const task = loop.createTask(depth === 1 ? leaf() : throwing.relay(depth - 2, leaf), { name: `now-${depth}` });
+    let error: Error | undefined;
+    try {
+      loop.runUntilComplete(task);
+    } catch (thrown) {
+      error = thrown as Error;
+    }
+    loop.close();
+    expect(error?.message).toBe(`now at ${depth}`);
+    return error!;
+  }
+
+  for (const depth of [1, 3, 50]) {
+    it(`a throw on the first step, ${depth} deep, debug on: the chain has every coroutine, callers at their yield*`, () => {
+      const error = throwNow(depth, true);
+      const task = `now-${depth}`;
+      if (!compiledCoroutines) {
+        // Native: the yield* chain is inside V8; its generators are on the JS stack (stackTraceLimit frames).
+        expect(coroutineChainOf(error)).toEqual([{ name: '<generator>', kind: 'generator', task }]);
+        expect(error.stack!.split('\n')[1]).toMatch(/at (Object\.)?raiseNow .*coroutines\.ts/);
+        return;
+      }
+      const callers = depth === 1 ? [] : [at('relay', 'RELAY_TO_LEAF'), ...Array.from({ length: depth - 2 }, () => at('relay', 'RELAY_CALL'))];
+      const expected: { name: string; file: string; line?: number; column?: number; kind: 'frame'; task: string }[] = [running('raiseNow'), ...callers].map((entry) => ({ ...entry, task }));
+      expect(coroutineChainOf(error)).toEqual(expected);
+      const block = error.stack!.split('\n').filter((line) => line.startsWith('  in coroutine '));
+      expect(block).toEqual(expected.map((entry) => `  in coroutine ${entry.name} (${entry.file}${entry.line !== undefined ? `:${entry.line}:${entry.column}` : ''}) [task ${task}]`));
+      // The JS stack still starts at the throw, by name and .ts position.
+      const [throwLine, throwColumn] = positionOf('RAISE_NOW_THROW', 'new Error');
+      expect(error.stack!.split('\n')[1]).toMatch(new RegExp(`^    at raiseNow\\$Frame\\.step \\(.*test/debug/coroutines\\.ts:${throwLine}:${throwColumn}\\)$`));
+    });
+  }
+
+  it('hand-written frames, a future failed before the chain starts: debug off names the root; debug on the whole chain', () => {
+    const chainOfError = (debug: boolean) => {
+      const loop = new EventLoop({ clock: 'virtual', debug });
+      loop.setExceptionHandler(() => {});
+      const future = loop.createFuture<string>();
+      const error = new Error('already failed');
+      future.setException(error);
+      const task = loop.createTask(frames.outer(future), { name: 'sync' });
+      expect(() => loop.runUntilComplete(task)).toThrow(error);
+      loop.close();
+      return coroutineChainOf(error).map((entry) => ({ ...entry }));
+    };
+    expect(chainOfError(false)).toEqual([{ ...running('outer'), task: 'sync' }]);
+    expect(chainOfError(true)).toEqual([running('leaf'), at('middle', 'MIDDLE_CALL'), at('outer', 'OUTER_CALL')].map((entry) => ({ ...entry, task: 'sync' })));
+  });
+
+  it('debug mode changes no result or order of events: a chain of synchronous calls and suspensions', () => {
+    const runBoth = (debug: boolean) => {
+      const loop = new EventLoop({ clock: 'virtual', debug });
+      const log: string[] = [];
+      const future = loop.createFuture<string>();
+      const a = loop.createTask(frames.outer(future), { name: 'a' });
+      const done = loop.createFuture<string>();
+      done.setResult('now');
+      const b = loop.createTask(frames.level(5, done), { name: 'b' });
+      a.addDoneCallback(() => log.push(`a ${a.result()}`));
+      b.addDoneCallback(() => log.push(`b ${b.result()}`));
+      loop.callSoon(() => future.setResult('later'));
+      loop.runUntilComplete(a);
+      // a's done callback runs on the next turn.
+      loop.runOnce();
+      loop.close();
+      return log;
+    };
+    expect(runBoth(true)).toEqual(runBoth(false));
+    expect(runBoth(false)).toEqual(['b now', 'a outer(middle(later))']);
+  });
 });
