@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CASE_TIMEOUT, MAIN_TS, SETUP_TIMEOUT, exec, expectCompiled, expectDiagnostics, expectRunsCorrectly, expectTransformed, installToolchain, writeProject,
+  CASE_TIMEOUT, EXPECTED_NATIVE_OUTPUT, MAIN_TS, SETUP_TIMEOUT, exec, expectCompiled, expectDiagnostics, expectRunsCorrectly, expectTransformed, installToolchain, writeProject,
   type Toolchain,
 } from './helpers.js';
 
@@ -60,5 +60,6 @@ describe('TypeScript 5.9.3 with ts-patch 3.3.0', () => {
     expectCompiled(await toolchain.run('typescript', 'tsc', ['-p', '.'], project), 'unpatched tsc');
     expect(readFileSync(join(project, 'out', 'main.js'), 'utf8')).toMatch(/function\s*\*\s*leaf/);
     expect(() => expectTransformed(project)).toThrow();
+    await expectRunsCorrectly(project, EXPECTED_NATIVE_OUTPUT);
   }, CASE_TIMEOUT);
 });
