@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import tsyncio from './transformer/rollup.js';
+import { isCompiledRuntimeFile, nativeRuntimeFiles, supportModule } from './scripts/runtime-compile.mjs';
 
 /** The runtime's suites that also run compiled: every generator function in them becomes a frame. */
 const COMPILED_SUITES = ['test/core', 'test/combinators', 'test/sync', 'test/frames', 'test/debug'];
@@ -12,6 +14,21 @@ declare module 'vitest' {
 }
 
 const runtimeEntry = fileURLToPath(new URL('./runtime/index.ts', import.meta.url));
+const nativeRuntime = nativeRuntimeFiles();
+
+/**
+ * Emitted code imports the runtime as 'tsyncio': the same module instance the tests import, except
+ * in the runtime's own compiled files, which import the frame helpers from runtime/compiled-support.ts
+ * as in the build (scripts/runtime-compile.mjs). An alias cannot tell importers apart, so a resolver.
+ */
+const resolveRuntime: Plugin = {
+  name: 'tsyncio-runtime',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (source !== 'tsyncio') return null;
+    return importer !== undefined && isCompiledRuntimeFile(importer.split('?')[0] ?? importer, nativeRuntime) ? supportModule : runtimeEntry;
+  },
+};
 
 export default defineConfig({
   test: {
@@ -27,20 +44,20 @@ export default defineConfig({
       },
       {
         // The same suites with the tsyncio vite plugin compiling every generator function of the
-        // test code (the runtime itself stays as written): compiled coroutines must pass every test
-        // the native ones pass. Declined functions stay native generators, as in any build; the
-        // declines are not printed here (they are expected), test/compiled checks that compiling
-        // really happened.
+        // test code and of the runtime (as the build compiles it: scripts/runtime-compile.mjs):
+        // compiled coroutines must pass every test the native ones pass. Declined functions stay
+        // native generators, as in any build; the declines are not printed here (they are
+        // expected), test/compiled checks that compiling really happened.
         extends: true,
         plugins: [
+          resolveRuntime,
           tsyncio({
             generators: 'all',
-            include: [...COMPILED_SUITES.map((dir) => `${dir}/**/*.ts`), 'test/smoke.test.ts', 'test/compiled/**/*.ts'],
+            include: [...COMPILED_SUITES.map((dir) => `${dir}/**/*.ts`), 'runtime/**/*.ts', 'test/smoke.test.ts', 'test/compiled/**/*.ts'],
+            exclude: ['**/node_modules/**', ...nativeRuntime],
             onDiagnostic: () => {},
           }),
         ],
-        // Emitted code imports the runtime as 'tsyncio': the same module instance the tests import.
-        resolve: { alias: [{ find: /^tsyncio$/, replacement: runtimeEntry }] },
         test: {
           name: 'compiled',
           provide: { compiledCoroutines: true },

@@ -12,7 +12,7 @@
 // Options: --project <tsconfig> (default tsconfig.examples-compiled.json), --plain-out <dir> (the
 // plain build's outDir, for its sizes and modules; default dist). Exits 1 with the reason on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,8 +114,15 @@ if (pluginWarnings !== declinedCount) fail(`tspc printed ${pluginWarnings} tsync
 // runtime: frames linked to one Frame class, tasks and loops of the other (it still runs, through
 // the Generator face, which is the slow path and not what this build is for). A package.json naming
 // this build `tsyncio` makes the self-reference land on its own copy.
+// That copy is the runtime as written, its own coroutines native generators (the plugin compiles only
+// what is marked); the package ships it compiled (scripts/build-runtime.mjs), so when that build is
+// there, its JavaScript replaces the copy: the compiled app runs on the runtime a user installs.
 const runtimeEntry = join(outDir, 'runtime', 'index.js');
 if (!existsSync(runtimeEntry)) fail(`tspc wrote no ${relative(repo, runtimeEntry)}`);
+const shippedRuntime = join(repo, 'dist', 'runtime');
+if (existsSync(join(shippedRuntime, 'compiled-support.js'))) {
+  cpSync(shippedRuntime, join(outDir, 'runtime'), { recursive: true, filter: (path) => !path.endsWith('.d.ts') });
+}
 writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ name: 'tsyncio', private: true, type: 'module', exports: { '.': './runtime/index.js' } }, null, 2)}\n`);
 const resolved = createRequire(join(outDir, 'examples', 'crawler.js')).resolve('tsyncio');
 if (resolved !== runtimeEntry) fail(`'tsyncio' resolves to ${resolved} from the compiled examples, not to their runtime ${runtimeEntry}`);

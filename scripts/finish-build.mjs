@@ -8,8 +8,8 @@ const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 // 1. dist/transformer/ is CommonJS (ts-patch, ttypescript and most hosts require() a plugin). Its public
 // entries get an ES module face, so `import plugin from 'tsyncio/transformer'` is the plugin function
 // (Node's default import of CommonJS would be the whole `module.exports`); the code exists once.
+// (scripts/build-runtime.mjs, which loads the plugin first, has marked the folder CommonJS.)
 const transformer = join(dist, 'transformer');
-writeFileSync(join(transformer, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 for (const entry of ['index', 'rollup']) {
   if (!existsSync(join(transformer, `${entry}.js`))) continue;
   writeFileSync(join(transformer, `${entry}.mjs`), `import cjs from './${entry}.js';\nexport * from './${entry}.js';\nexport default cjs.default;\n`);

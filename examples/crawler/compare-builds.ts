@@ -113,7 +113,7 @@ export async function compareBuilds(report: BuildReport, crawlElapsedMs: number)
     lines.push(`            ${workload.label.padEnd(width)}  native ${plainMs.toFixed(1).padStart(6)} ms  compiled ${compiledMs.toFixed(1).padStart(6)} ms  ${(plainMs / compiledMs).toFixed(2)}x`);
   }
   lines.push(`            same results in both builds. The crawl is mostly GC, URL parsing, regexes, page rendering`);
-  lines.push(`            and the runtime's own coroutines (waitFor, timeout, Queue: native in both); the audit is calls`);
+  lines.push(`            and the runtime's own coroutines (waitFor, timeout, Queue: compiled in both); the audit is calls`);
   lines.push(`            and turns of the example's own coroutines`);
   lines.push(`  the network crawl above (${(crawlElapsedMs / 1000).toFixed(2)} s) waits on sockets and timers: I/O-bound, not compared`);
   return lines;
