@@ -1,5 +1,6 @@
 import { drive, type Fiber } from './fiber.js';
 import { awaitableOutcome } from './awaitable.js';
+import { debugFromEnvironment, watchFramesOf } from './debug/debug-mode.js';
 import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_DONE, STATE_INITIAL, STATE_RUNNING, type ResumeMode, type Signal, type Suspend } from './protocol.js';
 
 /**
@@ -111,6 +112,8 @@ export function isFrame(value: unknown): value is Frame {
  */
 export function linkFrameClass(frameClass: abstract new (...args: never[]) => object): void {
   Object.setPrototypeOf(frameClass.prototype, Frame.prototype);
+  // Debug mode, decided per class as it is linked: nothing changes for a class linked without it.
+  if (debugFromEnvironment()) watchFramesOf(frameClass);
 }
 
 /** Drives a frame chain for code that uses a frame as a plain Generator. */

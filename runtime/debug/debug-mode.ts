@@ -141,14 +141,38 @@ const neverRun = new FinalizationRegistry<NeverRunReport>((report) => {
 const RESUME_METHODS = ['next', 'throw', 'return'] as const;
 
 /**
+ * @internal frame.ts: `linkFrameClass(frameClass)` with TSYNCIO_DEBUG set as the class is linked (the
+ * coroutine() wrapper's rule): every frame of the class is watched from its construction, as if
+ * its factory returned `trackCoroutine(new X$Frame(...))`. Emitted constructors begin with the store
+ * `this.state = 0`; an accessor for `state` on the class's prototype sees that store, puts a plain
+ * `state` on the frame and watches it, so only construction is slower, and only in debug mode. A
+ * frame class that defines `state` as a class field (define semantics) bypasses it and is not watched.
+ */
+export function watchFramesOf(frameClass: abstract new (...args: never[]) => object): void {
+  const prototype = frameClass.prototype as object;
+  if (Object.prototype.hasOwnProperty.call(prototype, 'state')) return;
+  Object.defineProperty(prototype, 'state', {
+    configurable: true,
+    enumerable: false,
+    get(): undefined {
+      return undefined;
+    },
+    set(this: object, value: unknown): void {
+      Object.defineProperty(this, 'state', { value, writable: true, enumerable: true, configurable: true });
+      if (this !== prototype) trackCoroutine(this);
+    },
+  });
+}
+
+/**
  * Watches a coroutine object: if it is garbage-collected without ever being resumed (by a task, a
  * `yield*`, or its own next/throw/return), "coroutine 'name' was created but never run or awaited"
  * is reported with its creation site (asyncio's "coroutine ... was never awaited"). Returns `coro`.
  *
  * A coroutine can only be watched from where it is made: `coroutine(fn)` does it for the functions it
- * wraps or decorates when TSYNCIO_DEBUG is set as they are defined, and compiled code can do it in a
- * debug build (factory `return trackCoroutine(new X$Frame(...))`). A plain `function*` called
- * without either is invisible until something is handed it.
+ * wraps or decorates, and `linkFrameClass` for the frames of compiled coroutines, when TSYNCIO_DEBUG
+ * is set as they are defined (watchFramesOf). A plain `function*` called without either is invisible
+ * until something is handed it.
  */
 export function trackCoroutine<C extends object>(coro: C, name?: string): C {
   const isFrame = (coro as { isTsyncioFrame?: unknown }).isTsyncioFrame === true;

@@ -8,6 +8,9 @@ import { run } from '../../runtime/run.js';
 import { sleep } from '../../runtime/sleep.js';
 import { getRunningLoop } from '../../runtime/running.js';
 import { frames, positionIn } from './coroutines.js';
+import type { Fiber } from '../../runtime/fiber.js';
+import { linkFrameClass, type Frame } from '../../runtime/frame.js';
+import type { ResumeMode } from '../../runtime/protocol.js';
 
 /** Compiled, the tests' own coroutines are frames with tables (positions in reports). */
 const compiledCoroutines = inject('compiledCoroutines');
@@ -266,6 +269,56 @@ describe('debug mode: coroutines never run', () => {
     loop.runUntilComplete(loop.createTask(maker()));
     await collectAndWait(5);
     expect(reports).toEqual([]);
+    loop.close();
+  });
+
+  it('frame classes linked while TSYNCIO_DEBUG is set: a frame collected without running is reported, one that ran is not', async () => {
+    const { loop, reports } = recordingLoop({ debug: true });
+    vi.stubEnv('TSYNCIO_DEBUG', '1');
+    // Compiled, its frame classes are linked now, in debug mode.
+    const { forgottenFrame, awaitedFrame } = await import('./never-run.js');
+    /** A flat frame class as the transformer emits it: no super(), `state` stored first in the constructor. */
+    class Watched$Frame {
+      constructor() {
+        this.state = 0;
+        this.caller = null;
+      }
+      step(_fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
+        return this.exitWith(mode, value);
+      }
+    }
+    interface Watched$Frame extends Frame<unknown> {}
+    linkFrameClass(Watched$Frame);
+    vi.unstubAllEnvs();
+    class Unwatched$Frame {
+      constructor() {
+        this.state = 0;
+        this.caller = null;
+      }
+      step(_fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
+        return this.exitWith(mode, value);
+      }
+    }
+    interface Unwatched$Frame extends Frame<unknown> {}
+    linkFrameClass(Unwatched$Frame);
+    function* maker(): Coroutine<number> {
+      forgottenFrame();
+      new Watched$Frame();
+      new Unwatched$Frame();
+      expect(new Watched$Frame().next()).toEqual({ value: undefined, done: true });
+      // Run through the hybrid call, as a task, and by hand.
+      const ran = (yield* awaitedFrame()) + (yield* loop.createTask(awaitedFrame()));
+      awaitedFrame().next();
+      return ran;
+    }
+    expect(loop.runUntilComplete(loop.createTask(maker()))).toBe(4);
+    await collectAndWait(5);
+    const messages = reports.map((context) => context.message).sort();
+    expect(messages).toEqual([
+      "coroutine 'Watched' was created but never run or awaited",
+      ...(compiledCoroutines ? ["coroutine 'forgottenFrame' was created but never run or awaited"] : []),
+    ]);
+    expect(reports.every((context) => /debug-mode\.test\.ts/.test(context.createdAt ?? ''))).toBe(true);
     loop.close();
   });
 
