@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import { Unsupported } from './diagnostics.js';
 import type { NameTable } from './names.js';
 import { fieldsLiveAcrossSuspensions, fieldsToLocals } from './liveness.js';
-import type { Binding, ScopeInfo } from './scope.js';
+import { declarationKind, type Binding, type ScopeInfo } from './scope.js';
 
 /**
  * Lowering: the body of one generator function becomes labelled states ("cases") of a resumable
@@ -176,6 +176,20 @@ export class Lowerer {
   private selfField: string | undefined;
   /** Reads of an enclosing frame's fields (`this.$outer.x`): called without the frame as `this`. */
   private readonly outerRefs = new WeakSet<ts.Node>();
+  /** Scope node -> its environment object (per-iteration bindings closures capture), see envBinding. */
+  private readonly envs = new Map<ts.Node, { field: string; bindings: Binding[] }>();
+  /** Environment field -> the `const` a statement creating closures over it copies it into. */
+  private readonly envLocals = new Map<string, string>();
+  /**
+   * Below ES2015 a block's `const` becomes a `var` without the checker's loop analysis (our nodes are
+   * synthesized), so closures take their environments as parameters of an arrow called at once.
+   */
+  private readonly captureByCall: boolean;
+  /** Environment locals the closure being rewritten reads (captureByCall), and those of the last one. */
+  private closureCaptures: Set<string> | undefined;
+  private lastCaptures: Set<string> | undefined;
+  /** The function declaration being turned into its hoisted assignment (not dropped as a statement). */
+  private hoisting: ts.FunctionDeclaration | undefined;
   // Verbatim rewriting context.
   private verbatimLoops = 0;
   private nativeFinallyDepth = 0;
@@ -195,6 +209,7 @@ export class Lowerer {
   ) {
     this.f = context.factory;
     this.SK = tsApi.SyntaxKind;
+    this.captureByCall = (context.getCompilerOptions().target ?? tsApi.ScriptTarget.ES5) < tsApi.ScriptTarget.ES2015;
   }
 
   lower(): LowerResult {
@@ -236,11 +251,13 @@ export class Lowerer {
 
     this.cur = { label: 0, handler: null, returnFin: undefined, stmts: [] };
     this.cases.push(this.cur);
+    this.enterScope(this.fn, body.statements);
     this.lowerStatements(body.statements);
     if (!this.terminated) this.emitAll(this.returnExit(this.f.createVoidZero()), true);
     this.keepShortLivedValuesLocal();
     if (this.returnedLocal !== undefined) this.locals.push(this.returnedLocal);
     this.renumberStates();
+    this.captureEnvironments();
     if (this.selfField !== undefined) ctorParams.push({ param: this.selfField, field: this.selfField });
     return {
       cases: this.cases,
@@ -326,30 +343,111 @@ export class Lowerer {
     for (const b of ordered) {
       if (b.scope.functionDepth !== 0) continue;
       const exploded = this.explodedScopes.has(b.scope.node);
-      if (b.kind === 'function') {
-        if (exploded) throw new Unsupported(b.id, `function declaration '${b.name}' in the coroutine's own scope is not supported yet (declare it outside or as a const arrow)`);
-        if (!this.strict) throw new Unsupported(b.id, 'function declarations in blocks of sloppy-mode code are not supported');
-        continue;
+      if (b.kind === 'function' && !this.strict && b.scope !== this.scopes.root) {
+        throw new Unsupported(b.id, 'function declarations in blocks of sloppy-mode code are not supported');
       }
-      if (b.kind === 'class') {
-        if (exploded) throw new Unsupported(b.id, `class declaration '${b.name}' in the coroutine's own scope is not supported yet`);
-        continue;
-      }
+      if (b.kind === 'class' && !exploded) continue;
       const isField = b.kind === 'param' || b.kind === 'var' || exploded;
       if (!isField) continue;
-      b.field = this.addField(b.name);
+      if (b.kind === 'class') {
+        const decl = b.id.parent as ts.ClassDeclaration;
+        if ((this.tsApi.canHaveDecorators(decl) ? this.tsApi.getDecorators(decl) : undefined) !== undefined) {
+          throw new Unsupported(decl, `decorators on class declaration '${b.name}' in the coroutine's own scope are not supported`);
+        }
+      }
+      // A loop re-enters the scope: a closure must keep the binding of the iteration that made it.
+      if (exploded && b.scope.inLoop && b.kind !== 'var' && b.kind !== 'param' && b.refs.some((r) => r.closure !== undefined)) this.envBinding(b);
+      else b.field = this.addField(b.name);
       this.checkFieldReferences(b);
     }
+    this.checkHoistedCalls();
+  }
+
+  /**
+   * A hoisted function can run before a `let`/`const`/`class` it reads is initialised: natively a
+   * ReferenceError, from a frame field `undefined`. Declined unless every way to call it (a reference
+   * to its name, or to another hoisted function that refers to it) comes after the declaration.
+   */
+  private checkHoistedCalls(): void {
+    const ts = this.tsApi;
+    const hoisted = this.scopes.bindings.filter((b) => b.kind === 'function' && b.scope.functionDepth === 0 && this.onFrame(b));
+    if (hoisted.length === 0) return;
+    const declOf = new Map<Binding, ts.Node>();
+    for (const b of hoisted) {
+      if (!ts.isFunctionDeclaration(b.id.parent)) throw new Unsupported(b.id, `'${b.name}' is declared both as a variable and as a function; not supported`);
+      declOf.set(b, b.id.parent);
+    }
+    const within = (node: ts.Node, id: ts.Identifier): boolean => node.pos <= id.pos && id.end <= node.end;
+    const hoistedAround = (id: ts.Identifier): Binding | undefined => hoisted.find((b) => within(declOf.get(b)!, id));
+    const earliestCall = (fn: Binding): number => {
+      let earliest = Infinity;
+      const seen = new Set<Binding>([fn]);
+      const work = [fn];
+      while (work.length > 0) {
+        for (const ref of work.pop()!.refs) {
+          const caller = hoistedAround(ref.id);
+          if (caller === undefined) earliest = Math.min(earliest, ref.id.pos);
+          else if (!seen.has(caller)) {
+            seen.add(caller);
+            work.push(caller);
+          }
+        }
+      }
+      return earliest;
+    };
+    for (const b of this.scopes.bindings) {
+      if ((b.kind !== 'let' && b.kind !== 'const' && b.kind !== 'class') || b.scope.functionDepth !== 0 || !this.onFrame(b)) continue;
+      const initialised = b.kind === 'class' ? b.id.parent.end : b.declEnd;
+      for (const ref of b.refs) {
+        const fn = hoistedAround(ref.id);
+        if (fn !== undefined && earliestCall(fn) < initialised) {
+          throw new Unsupported(ref.id, `'${b.name}' may be read in its temporal dead zone (through the hoisted function '${fn.name}'); not supported`);
+        }
+      }
+    }
+  }
+
+  /**
+   * Per-iteration bindings (CreatePerIterationEnvironment): the captured bindings of a scope inside a
+   * loop live in a small object, made anew each time the scope is entered (and copied between the
+   * iterations of a `for`), which a statement creating closures over them copies into a `const` of
+   * its own (captureEnvironments). Only bindings a closure captures go there: a loop without such
+   * closures allocates nothing.
+   */
+  private envBinding(b: Binding): void {
+    let env = this.envs.get(b.scope.node);
+    if (env === undefined) {
+      env = { field: this.addField('$env'), bindings: [] };
+      this.envs.set(b.scope.node, env);
+    }
+    env.bindings.push(b);
+    b.envField = env.field;
+    // `__proto__: v` in an object literal would set the prototype.
+    b.envKey = b.name === '__proto__' ? '__proto___' : b.name;
+  }
+
+  /**
+   * `const f = function* () { yield* f(); }`: a reference inside a function that is the whole
+   * initializer of its own binding. Evaluating that initializer only creates the function, so the
+   * reference cannot run before the binding is initialised: not a temporal-dead-zone read.
+   */
+  private insideOwnFunctionInitializer(b: Binding, ref: ts.Identifier): boolean {
+    const ts = this.tsApi;
+    const decl = b.id.parent;
+    if (!ts.isVariableDeclaration(decl) || decl.name !== b.id || decl.initializer === undefined) return false;
+    const init = this.skipOuter(decl.initializer);
+    if (!ts.isFunctionExpression(init) && !ts.isArrowFunction(init)) return false;
+    return init.pos <= ref.pos && ref.end <= init.end;
   }
 
   private checkFieldReferences(b: Binding): void {
     const ts = this.tsApi;
-    const lexical = b.kind === 'let' || b.kind === 'const' || b.kind === 'catch';
     for (const ref of b.refs) {
-      if (ref.closure !== undefined) {
-        if (lexical && b.scope.inLoop) throw new Unsupported(ref.id, `a closure captures '${b.name}', a per-iteration binding of a loop that suspends; not supported yet`);
+      // A class declaration's own body sees its inner binding (left as written, see rewriteNode).
+      if (b.kind === 'class' && ref.id.pos < b.id.parent.pos) {
+        throw new Unsupported(ref.id, `'${b.name}' may be read in its temporal dead zone; not supported`);
       }
-      if ((b.kind === 'let' || b.kind === 'const') && ref.id.pos < b.declEnd) {
+      if ((b.kind === 'let' || b.kind === 'const') && ref.id.pos < b.declEnd && !this.insideOwnFunctionInitializer(b, ref.id)) {
         throw new Unsupported(ref.id, `'${b.name}' may be read in its temporal dead zone; not supported`);
       }
       if ((b.kind === 'let' || b.kind === 'const') && ts.isCaseBlock(b.scope.node)) {
@@ -625,7 +723,10 @@ export class Lowerer {
       for (const out of this.rewriteStatement(s)) this.emit(ts.setSourceMapRange(out, s), this.isTerminator(out));
       return;
     }
-    if (ts.isBlock(s)) return this.lowerStatements(s.statements);
+    if (ts.isBlock(s)) {
+      this.enterScope(s, s.statements);
+      return this.lowerStatements(s.statements);
+    }
     if (ts.isExpressionStatement(s)) {
       const e = this.lowerExpr(s.expression, true);
       if (!this.isStable(e) && !(ts.isIdentifier(e) && e.text === this.names.value)) this.emit(ts.setSourceMapRange(f.createExpressionStatement(e), s));
@@ -698,6 +799,11 @@ export class Lowerer {
       return;
     }
     if (ts.isForStatement(s)) {
+      const env = this.envs.get(s);
+      // A `let` head is copied into a fresh environment before each iteration's test (the spec's
+      // CreatePerIterationEnvironment); a `const` head keeps the one it was declared in.
+      const perIteration = env !== undefined && s.initializer !== undefined && ts.isVariableDeclarationList(s.initializer) && declarationKind(ts, s.initializer) === 'let';
+      this.enterScope(s, []);
       if (s.initializer !== undefined) {
         if (ts.isVariableDeclarationList(s.initializer)) this.lowerDeclarationList(s.initializer, s.initializer);
         else {
@@ -705,6 +811,8 @@ export class Lowerer {
           if (!this.isStable(e)) this.emit(ts.setSourceMapRange(f.createExpressionStatement(e), s.initializer));
         }
       }
+      // Closures made by the initializer keep its environment; without any, the first copy is unobservable.
+      if (perIteration && this.containsFunction(s.initializer!)) this.copyEnv(env!);
       const top = this.newLabel();
       const cont = this.newLabel();
       const end = this.newLabel();
@@ -715,6 +823,7 @@ export class Lowerer {
       }
       this.loopBody(s.statement, labels, end, cont);
       this.mark(cont);
+      if (perIteration) this.copyEnv(env!);
       if (s.incrementor !== undefined) {
         const e = this.lowerExpr(s.incrementor, true);
         if (!this.isStable(e)) this.emit(ts.setSourceMapRange(f.createExpressionStatement(e), s.incrementor));
@@ -747,7 +856,7 @@ export class Lowerer {
     const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
     for (const d of list.declarations) {
       if (d.initializer === undefined) {
-        if (!isVar) for (const target of this.bindingTargets(d.name)) this.emit(ts.setSourceMapRange(this.assignField(target, f.createVoidZero()), d));
+        if (!isVar) for (const target of this.bindingTargets(d.name)) this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(target, f.createVoidZero())), d));
         continue;
       }
       const value = this.lowerExpr(d.initializer);
@@ -756,18 +865,134 @@ export class Lowerer {
     void rangeNode;
   }
 
-  private bindingTargets(name: ts.BindingName): string[] {
+  private bindingTargets(name: ts.BindingName): ts.Expression[] {
     const ts = this.tsApi;
-    if (ts.isIdentifier(name)) return [this.fieldOfDeclaration(name)];
-    const out: string[] = [];
+    if (ts.isIdentifier(name)) return [this.placeOfDeclaration(name)];
+    const out: ts.Expression[] = [];
     for (const e of name.elements) if (ts.isBindingElement(e)) out.push(...this.bindingTargets(e.name));
     return out;
   }
 
-  private fieldOfDeclaration(id: ts.Identifier): string {
+  private placeOfDeclaration(id: ts.Identifier): ts.Expression {
     const b = this.scopes.bindings.find((x) => x.id === id);
-    if (b === undefined || b.field === undefined) throw new Unsupported(id, `internal: '${id.text}' has no frame field`);
-    return b.field;
+    if (b === undefined || !this.onFrame(b)) throw new Unsupported(id, `internal: '${id.text}' has no frame field`);
+    return this.ownRef(b, id);
+  }
+
+  private onFrame(b: Binding | undefined): boolean {
+    return b !== undefined && (b.field !== undefined || b.envField !== undefined);
+  }
+
+  /** Where the coroutine's own code reads and writes `b`: `this.x`, or `this.$env.x` for a per-iteration one. */
+  private ownRef(b: Binding, at: ts.Node): ts.Expression {
+    const place = b.field !== undefined ? this.thisField_(b.field) : this.f.createPropertyAccessExpression(this.thisField_(b.envField!), b.envKey!);
+    return this.tsApi.setSourceMapRange(place, at);
+  }
+
+  /**
+   * A closure's reference to a per-iteration binding: through the `const` its statement copies the
+   * current environment into (captureEnvironments), so the closure keeps its iteration's binding.
+   */
+  private capturedRef(b: Binding, at: ts.Node): ts.Expression {
+    let local = this.envLocals.get(b.envField!);
+    if (local === undefined) {
+      local = this.nameTable.fresh('env');
+      this.envLocals.set(b.envField!, local);
+    }
+    if (this.captureByCall) {
+      if (this.closureCaptures === undefined) throw new Unsupported(at, `a closure over '${b.name}', a per-iteration binding, here needs a target of ES2015 or later`);
+      this.closureCaptures.add(local);
+    }
+    return this.tsApi.setSourceMapRange(this.f.createPropertyAccessExpression(this.id(local), b.envKey!), at);
+  }
+
+  /**
+   * Entering a scope of the coroutine's own code: its environment object, made anew (each iteration
+   * of a loop gets its own), then its function declarations, hoisted as a JavaScript scope does.
+   */
+  private enterScope(node: ts.Node, statements: readonly ts.Statement[]): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    const env = this.envs.get(node);
+    if (env !== undefined) {
+      const fresh = f.createObjectLiteralExpression(env.bindings.map((b) => f.createPropertyAssignment(b.envKey!, f.createVoidZero())), false);
+      this.emit(this.assignField(env.field, fresh));
+    }
+    for (const s of statements) {
+      if (!ts.isFunctionDeclaration(s) || s.body === undefined || s.name === undefined) continue;
+      const b = this.scopes.scopes.get(node)?.bindings.get(s.name.text);
+      if (b === undefined || !this.onFrame(b)) continue;
+      this.hoisting = s;
+      let out: ts.FunctionDeclaration;
+      try {
+        out = this.rewriteNode(s) as ts.FunctionDeclaration;
+      } finally {
+        this.hoisting = undefined;
+      }
+      const modifiers = out.modifiers?.filter((m) => m.kind === this.SK.AsyncKeyword);
+      const fn = f.createFunctionExpression(modifiers, out.asteriskToken, out.name, undefined, out.parameters, undefined, out.body!);
+      const value = this.withCaptures(ts.setSourceMapRange(fn, s), this.lastCaptures);
+      this.lastCaptures = undefined;
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.ownRef(b, s.name), value)), s));
+    }
+  }
+
+  /** `((env) => closure)(this.$env)`: the closure keeps the environments current where it is made. */
+  private withCaptures(closure: ts.Expression, captures: Set<string> | undefined): ts.Expression {
+    if (captures === undefined || captures.size === 0) return closure;
+    const f = this.f;
+    const fieldOfLocal = new Map([...this.envLocals].map(([field, local]) => [local, field]));
+    const params = [...captures].map((local) => f.createParameterDeclaration(undefined, undefined, local));
+    const arrow = f.createArrowFunction(undefined, undefined, params, undefined, f.createToken(this.SK.EqualsGreaterThanToken), closure);
+    return f.createCallExpression(f.createParenthesizedExpression(arrow), undefined, [...captures].map((local) => this.thisField_(fieldOfLocal.get(local)!)));
+  }
+
+  /** Would `node`, an anonymous function or class, take a name from where it stands (`const f = () => {}`)? */
+  private namedByContext(node: ts.Node): boolean {
+    const ts = this.tsApi;
+    let n = node;
+    let p = n.parent;
+    while (p !== undefined && ts.isParenthesizedExpression(p)) {
+      n = p;
+      p = p.parent;
+    }
+    if (p === undefined) return true;
+    if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isBindingElement(p) || ts.isParameter(p) || ts.isPropertyDeclaration(p)) return p.initializer === n;
+    if (ts.isShorthandPropertyAssignment(p)) return p.objectAssignmentInitializer === n;
+    if (ts.isBinaryExpression(p)) return p.right === n && p.operatorToken.kind >= this.SK.FirstAssignment && p.operatorToken.kind <= this.SK.LastAssignment;
+    return false;
+  }
+
+  /** The next iteration's environment: a copy of this one (its closures keep the old). */
+  private copyEnv(env: { field: string; bindings: Binding[] }): void {
+    const f = this.f;
+    const copy = f.createObjectLiteralExpression(env.bindings.map((b) => f.createPropertyAssignment(b.envKey!, f.createPropertyAccessExpression(this.thisField_(env.field), b.envKey!))), false);
+    this.emit(this.assignField(env.field, copy));
+  }
+
+  /**
+   * Every statement that makes closures over per-iteration bindings starts by copying the current
+   * environments into `const`s of its own block: a block's `const` is a fresh binding each time the
+   * statement runs, so each closure keeps the environment of the iteration that created it.
+   */
+  private captureEnvironments(): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    if (this.envLocals.size === 0 || this.captureByCall) return;
+    const fieldOfLocal = new Map([...this.envLocals].map(([field, local]) => [local, field]));
+    for (const c of this.cases) {
+      c.stmts = c.stmts.map((statement) => {
+        const used = new Set<string>();
+        const visit = (node: ts.Node): void => {
+          if (ts.isIdentifier(node) && fieldOfLocal.has(node.text)) used.add(node.text);
+          ts.forEachChild(node, visit);
+        };
+        visit(statement);
+        if (used.size === 0) return statement;
+        const decls = [...used].map((local) => f.createVariableDeclaration(local, undefined, undefined, this.thisField_(fieldOfLocal.get(local)!)));
+        return f.createBlock([f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Const)), statement], true);
+      });
+    }
   }
 
   /** A binding pattern as the equivalent assignment target (fields for the bound names). */
@@ -776,7 +1001,7 @@ export class Lowerer {
     const f = this.f;
     if (ts.isIdentifier(name)) {
       const b = this.scopes.bindings.find((x) => x.id === name);
-      if (b?.field !== undefined) return ts.setSourceMapRange(this.thisField_(b.field), name);
+      if (b !== undefined && this.onFrame(b)) return this.ownRef(b, name);
       return f.createIdentifier(name.text);
     }
     const withDefault = (target: ts.Expression, init: ts.Expression | undefined): ts.Expression => {
@@ -851,6 +1076,7 @@ export class Lowerer {
     this.regions.push({ kind: 'forof', catchLabel: undefined, fin });
     this.mark(bodyLabel);
     const value = this.id(this.names.value);
+    this.enterScope(s, []);
     if (ts.isVariableDeclarationList(s.initializer)) {
       const d = s.initializer.declarations[0]!;
       this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
@@ -885,6 +1111,7 @@ export class Lowerer {
     const testsHaveYield = s.caseBlock.clauses.some((c) => ts.isCaseClause(c) && this.containsYield(c.expression));
     const discValue = this.lowerExpr(s.expression);
     const disc = testsHaveYield ? this.spill(discValue) : discValue;
+    this.enterScope(s.caseBlock, s.caseBlock.clauses.flatMap((c) => [...c.statements]));
     const end = this.newLabel();
     const clauseLabels = s.caseBlock.clauses.map(() => this.newLabel());
     let defaultLabel = end;
@@ -944,6 +1171,7 @@ export class Lowerer {
     if (s.catchClause !== undefined && catchLabel !== undefined) {
       this.regions.push({ kind: 'catch', catchLabel: undefined, fin });
       this.mark(catchLabel);
+      this.enterScope(s.catchClause, []);
       const decl = s.catchClause.variableDeclaration;
       if (decl !== undefined) {
         this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(decl.name), this.id(this.names.value))), decl));
@@ -1304,6 +1532,13 @@ export class Lowerer {
     return this.tsApi.setSourceMapRange(this.f.createPropertyAccessExpression(owner, b.field!), at);
   }
 
+  /** A reference to a class declaration's name inside its own body: the class's inner binding. */
+  private isClassOwnName(b: Binding, id: ts.Identifier): boolean {
+    if (b.kind !== 'class' || id.pos < 0) return false;
+    const decl = b.id.parent;
+    return decl.pos <= id.pos && id.end <= decl.end;
+  }
+
   /**
    * An identifier free in this function that names a binding of an enclosing compiled coroutine (or,
    * in a named function expression, its own name): the read of that binding's field through the
@@ -1377,7 +1612,9 @@ export class Lowerer {
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
       if (ts.isIdentifier(node)) {
         const b = this.scopes.refs.get(node);
+        if (b !== undefined && this.isClassOwnName(b, node)) return node;
         if (b?.field !== undefined) return this.fieldRef(b, node, nonArrowDepth > 0);
+        if (b?.envField !== undefined) return fnDepth > 0 ? this.capturedRef(b, node) : this.ownRef(b, node);
         if (node.text === 'arguments' && b === undefined && nonArrowDepth === 0 && this.argsField !== undefined) {
           return ts.setSourceMapRange(this.thisField_(this.argsField), node);
         }
@@ -1387,8 +1624,8 @@ export class Lowerer {
       if (ts.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && nonArrowDepth === 0) return f.createVoidZero();
       if (ts.isShorthandPropertyAssignment(node)) {
         const b = this.scopes.refs.get(node.name);
-        if (b?.field !== undefined) {
-          const target = this.fieldRef(b, node.name, nonArrowDepth > 0);
+        if (b !== undefined && this.onFrame(b) && !this.isClassOwnName(b, node.name)) {
+          const target = b.field !== undefined ? this.fieldRef(b, node.name, nonArrowDepth > 0) : fnDepth > 0 ? this.capturedRef(b, node.name) : this.ownRef(b, node.name);
           const value = node.objectAssignmentInitializer !== undefined ? f.createAssignment(target, visitExpr(node.objectAssignmentInitializer)) : target;
           return ts.setSourceMapRange(f.createPropertyAssignment(node.name.text, value), node);
         }
@@ -1409,7 +1646,7 @@ export class Lowerer {
         const inner = this.skipOuter(callee);
         const onFrame =
           ts.isIdentifier(inner) &&
-          (this.scopes.refs.get(inner)?.field !== undefined ||
+          ((this.onFrame(this.scopes.refs.get(inner)) && !this.isClassOwnName(this.scopes.refs.get(inner)!, inner)) ||
             (nonArrowDepth === 0 && inner.text === 'arguments' && this.argsField !== undefined && !this.scopes.refs.has(inner)) ||
             this.enclosingRef(inner, nonArrowDepth > 0) !== undefined);
         if (onFrame) {
@@ -1419,6 +1656,10 @@ export class Lowerer {
             ? f.updateCallExpression(updated, wrapped, updated.typeArguments, updated.arguments)
             : f.updateTaggedTemplateExpression(updated, wrapped, updated.typeArguments, updated.template);
         }
+      }
+      if (ts.isFunctionDeclaration(node) && node.name !== undefined && node !== this.hoisting && this.onFrame(this.scopes.bindings.find((b) => b.id === node.name))) {
+        // Hoisted: assigned when its scope is entered (enterScope).
+        return f.createEmptyStatement();
       }
       if ((ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)) && node.asteriskToken !== undefined && node.body !== undefined && this.nestedFactory !== undefined) {
         // A generator function compiled too: its body becomes `return new Inner$Frame(frame, ...)`;
@@ -1441,30 +1682,30 @@ export class Lowerer {
           return ts.setSourceMapRange(ts.setTextRange(out, node), node);
         }
       }
+      if (ts.isClassDeclaration(node) && node.name !== undefined && this.onFrame(this.scopes.bindings.find((b) => b.id === node.name))) {
+        // `this.K = class K {...}` where the declaration stands: the binding is initialised there (its
+        // temporal dead zone ends), and the class body keeps its own immutable `K`.
+        const b = this.scopes.bindings.find((x) => x.id === node.name)!;
+        const visited = visitFunctionLike(node) as ts.ClassDeclaration;
+        const expr = this.withCaptures(ts.setSourceMapRange(f.createClassExpression(undefined, visited.name, undefined, visited.heritageClauses, visited.members), node), this.lastCaptures);
+        this.lastCaptures = undefined;
+        return ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.ownRef(b, node.name), expr)), node);
+      }
       if (this.isFunctionLike(node) || ts.isClassLike(node)) {
-        const arrow = ts.isArrowFunction(node);
-        fnDepth++;
-        if (!arrow) nonArrowDepth++;
-        const savedLabels = innerLabels.splice(0);
-        const savedBreakable = innerBreakable;
-        const savedLoops = innerLoops;
-        const savedVerbatimLoops = this.verbatimLoops;
-        const savedFinally = this.nativeFinallyDepth;
-        innerBreakable = 0;
-        innerLoops = 0;
-        try {
-          // Non-arrow functions and classes have their own `this`, `arguments` and jumps: only their
-          // references to frame locals change (through the frame alias, see fieldRef).
-          return ts.visitEachChild(node, visit, this.context);
-        } finally {
-          fnDepth--;
-          if (!arrow) nonArrowDepth--;
-          innerLabels.push(...savedLabels);
-          innerBreakable = savedBreakable;
-          innerLoops = savedLoops;
-          this.verbatimLoops = savedVerbatimLoops;
-          this.nativeFinallyDepth = savedFinally;
+        const out = visitFunctionLike(node);
+        const captures = this.lastCaptures;
+        this.lastCaptures = undefined;
+        if (captures === undefined || captures.size === 0 || node === this.hoisting) {
+          if (node === this.hoisting) this.lastCaptures = captures;
+          return out;
         }
+        if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node) && !ts.isClassExpression(node)) {
+          throw new Unsupported(node, 'a declaration or method closing over a per-iteration binding here needs a target of ES2015 or later');
+        }
+        if (node.name === undefined && this.namedByContext(node)) {
+          throw new Unsupported(node, 'an anonymous closure over a per-iteration binding named by where it stands needs a target of ES2015 or later');
+        }
+        return this.withCaptures(out as ts.Expression, captures);
       }
       if (fnDepth > 0) return ts.visitEachChild(node, visit, this.context);
       if (ts.isReturnStatement(node)) {
@@ -1527,6 +1768,39 @@ export class Lowerer {
       return ts.visitEachChild(node, visit, this.context);
     };
 
+    const visitFunctionLike = (node: ts.Node): ts.Node => {
+      const arrow = ts.isArrowFunction(node);
+      const outermost = fnDepth === 0 && this.captureByCall;
+      const captures = new Set<string>();
+      if (outermost) this.closureCaptures = captures;
+      fnDepth++;
+      if (!arrow) nonArrowDepth++;
+      const savedLabels = innerLabels.splice(0);
+      const savedBreakable = innerBreakable;
+      const savedLoops = innerLoops;
+      const savedVerbatimLoops = this.verbatimLoops;
+      const savedFinally = this.nativeFinallyDepth;
+      innerBreakable = 0;
+      innerLoops = 0;
+      try {
+        // Non-arrow functions and classes have their own `this`, `arguments` and jumps: only their
+        // references to frame locals change (through the frame alias, see fieldRef).
+        return ts.visitEachChild(node, visit, this.context);
+      } finally {
+        if (outermost) {
+          this.closureCaptures = undefined;
+          this.lastCaptures = captures;
+        }
+        fnDepth--;
+        if (!arrow) nonArrowDepth--;
+        innerLabels.push(...savedLabels);
+        innerBreakable = savedBreakable;
+        innerLoops = savedLoops;
+        this.verbatimLoops = savedVerbatimLoops;
+        this.nativeFinallyDepth = savedFinally;
+      }
+    };
+
     const withLoop = (body: () => ts.Node): ts.Node => {
       innerBreakable++;
       innerLoops++;
@@ -1549,7 +1823,7 @@ export class Lowerer {
     const ts = this.tsApi;
     const f = this.f;
     const first = list.declarations[0];
-    const onFrame = first !== undefined && this.bindingTargets2(first.name).some((id) => this.scopes.bindings.find((b) => b.id === id)?.field !== undefined);
+    const onFrame = first !== undefined && this.bindingTargets2(first.name).some((id) => this.onFrame(this.scopes.bindings.find((b) => b.id === id)));
     if (!onFrame) {
       return f.updateVariableDeclarationList(
         list,
@@ -1561,7 +1835,7 @@ export class Lowerer {
     const exprs: ts.Expression[] = [];
     for (const d of list.declarations) {
       if (d.initializer !== undefined) exprs.push(ts.setSourceMapRange(f.createAssignment(this.bindingToTarget(d.name), visitExpr(d.initializer)), d));
-      else if (!isVar) for (const field of this.bindingTargets(d.name)) exprs.push(f.createAssignment(this.thisField_(field), f.createVoidZero()));
+      else if (!isVar) for (const target of this.bindingTargets(d.name)) exprs.push(f.createAssignment(target, f.createVoidZero()));
     }
     if (exprs.length === 0) return undefined;
     return exprs.length === 1 ? exprs[0]! : f.createCommaListExpression(exprs);

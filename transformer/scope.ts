@@ -19,6 +19,12 @@ export interface Binding {
   declEnd: number;
   /** Frame field name, once the lowering decides the binding lives on the frame. */
   field?: string;
+  /**
+   * A per-iteration binding a closure captures: it lives in an environment object (a fresh one per
+   * entry of its scope) held in this frame field, under `envKey`, instead of in a field of its own.
+   */
+  envField?: string;
+  envKey?: string;
 }
 
 export interface Reference {
@@ -234,6 +240,8 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
       innerClosure = node;
       if (!tsApi.isArrowFunction(node)) innerArrows = false;
     }
+    // A class field's initializer runs later, at each `new` (a static one at once, but as a closure all the same).
+    if (tsApi.isPropertyDeclaration(node) || tsApi.isClassStaticBlockDeclaration(node)) innerClosure = node;
     if (tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node)) innerArrows = false;
     if (tsApi.isIdentifier(node)) {
       if (!isReference(node, parent)) return;

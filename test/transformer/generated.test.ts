@@ -1,7 +1,8 @@
 /**
  * Generated programs (fast-check): random coroutines over the constructs the transformer compiles —
  * yields in statement and expression positions, if/while/for/for-of, labelled break/continue,
- * try/catch/finally, early return and throw — run compiled and native under random
+ * try/catch/finally, early return and throw, closures over per-iteration bindings, hoisted
+ * function declarations — run compiled and native under random
  * next/throw/return schedules; the traces must be equal. The seed is printed on failure (replay
  * with fast-check's `seed`/`path` in the options below).
  *
@@ -69,6 +70,17 @@ const stmt = (depth: number): fc.Arbitrary<string> => {
       const i = `i${counter++}`;
       return `for (let ${i} = 0; ${i} < 2; ${i}++) {\n${b}\nif (acc > 6) break;\n}`;
     }),
+    // Closures over per-iteration bindings (the head's, copied before each increment, and the body's).
+    block.map((b) => {
+      const i = `i${counter++}`;
+      const w = `w${counter++}`;
+      return `for (let ${i} = 0; ${i} < 2; ${i}++) {\nlet ${w} = ${i} + n;\nfns.push(() => ${i} + ':' + ${w}++);\n${b}\nif (acc > 6) continue;\n}`;
+    }),
+    // A function declaration, called before the statement declaring it (hoisted to its block).
+    block.map((b) => {
+      const h = `h${counter++}`;
+      return `{\nlog.push(${h}());\n${b}\nfunction ${h}() { return 'h' + n + acc; }\nfns.push(${h});\n}`;
+    }),
     block.map((b) => `for (const v of [1, 2]) {\nlog.push(v);\n${b}\nif (n > 8) continue;\n}`),
     fc.tuple(block, block).map(([a, c]) => `try {\n${a}\n} catch (e) {\nlog.push('caught ' + String(e));\n${c}\n}`),
     fc.tuple(block, block).map(([a, c]) => `try {\n${a}\n} finally {\nlog.push('finally');\n${c}\n}`),
@@ -85,8 +97,9 @@ const program = fc.array(stmt(3), { minLength: 1, maxLength: 4 }).map(
 function* gen() {
   let n = 0;
   let acc = 0;
+  const fns = [];
 ${body.join('\n')}
-  return 'end ' + acc;
+  return 'end ' + acc + ' ' + fns.map((f) => f()).join(' ');
 }
 export const cases = { gen };
 `,
