@@ -24,7 +24,8 @@ interface StackSource {
 /**
  * The suspended coroutine chain of a fiber, outermost first: walks `top` and its `caller` links. The
  * top frame of a running task has no position (its label is in a local of the running `step`), and
- * frames called synchronously by it are not linked yet.
+ * frames called synchronously by it are not linked yet, except on a debug loop (debug-mode.ts,
+ * instrumentTask).
  */
 export function coroutineStack(source: StackSource, options?: StackOptions): CoroutineFrameInfo[] {
   const stack: CoroutineFrameInfo[] = [];

@@ -113,3 +113,49 @@ describe('the compiled build of the examples (tspc + tsyncio/transformer)', () =
     expect(compiled.pages).toHaveLength(13);
   });
 });
+
+describe("examples/debug-trace.ts: the output README's Debugging section shows", () => {
+  /** The two code blocks after the line `label` in README's Debugging section, joined. */
+  function readmeOutput(label: string): string {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Debugging\n'));
+    const blocks = section.slice(section.indexOf(`\n${label}\n`)).split('```');
+    return `${blocks[1]!.trim()}\n${blocks[3]!.trim()}`;
+  }
+  /**
+   * Paths relative to the repository (as README prints them), without the JS stack's lines inside the
+   * runtime and Node: their line numbers move with any edit there.
+   */
+  const comparable = (text: string): string =>
+    text
+      .replaceAll(`${REPO}/`, '')
+      .split('\n')
+      .filter((line) => !/^ {4}at .*\(([^()]*\/)?runtime\/|^ {4}at .*\(node:/.test(line))
+      .join('\n')
+      .trim();
+
+  it('compiled (the build above), under node --enable-source-maps', () => {
+    const result = exec(process.execPath, ['--enable-source-maps', join(OUT, 'examples', 'debug-trace.js')]);
+    expect(result.status, result.output).toBe(0);
+    expect(comparable(result.output)).toBe(comparable(readmeOutput('Compiled:')));
+  });
+
+  it('uncompiled (plain tsc), under node --enable-source-maps', () => {
+    const plain = join(WORK, 'plain');
+    writeFileSync(
+      join(WORK, 'tsconfig.plain.json'),
+      JSON.stringify({
+        extends: join(REPO, 'tsconfig.json'),
+        compilerOptions: { rootDir: REPO, outDir: plain, declaration: false, noCheck: true },
+        include: [],
+        files: [join(REPO, 'examples', 'debug-trace.ts')],
+      }),
+    );
+    const build = exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(WORK, 'tsconfig.plain.json')]);
+    expect(build.status, build.output).toBe(0);
+    writeFileSync(join(plain, 'package.json'), '{ "type": "module" }\n');
+    const result = exec(process.execPath, ['--enable-source-maps', join(plain, 'examples', 'debug-trace.js')]);
+    expect(result.status, result.output).toBe(0);
+    expect(comparable(result.output)).toBe(comparable(readmeOutput('Uncompiled (native generators):')));
+  });
+});
