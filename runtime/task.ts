@@ -154,8 +154,11 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
   fire(): void {
     let mode = this.resumeMode;
     let value = this.resumeValue;
-    this.resumeMode = NEXT;
-    this.resumeValue = undefined;
+    // Most steps resume with next(undefined): skip the stores then (each costs on the hot path).
+    if (mode !== NEXT || value !== undefined) {
+      this.resumeMode = NEXT;
+      this.resumeValue = undefined;
+    }
     const waited = this.waitingOn;
     if (waited !== null) {
       this.waitingOn = null;
@@ -195,7 +198,14 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       this.finishWithResult(result as T);
       return;
     }
-    this.suspendOn(this.yielded);
+    const yielded = this.yielded;
+    // A bare `yield` (asyncio's sleep(0)), the commonest suspension: straight back on the ready queue.
+    if (yielded === undefined) {
+      loop.scheduleTask(this);
+      return;
+    }
+    this.yielded = undefined;
+    this.suspendOn(yielded);
   }
 
   private finishWithResult(value: T): void {
@@ -217,8 +227,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
 
   /** Acts on what the coroutine yielded (DESIGN.md §2). */
   private suspendOn(yielded: unknown): void {
-    this.yielded = undefined;
-    if (yielded === undefined || yielded === null) {
+    if (yielded === null) {
       this.loop.scheduleTask(this);
     } else if (yielded instanceof Future) {
       this.waitOn(yielded);
