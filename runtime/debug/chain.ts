@@ -1,6 +1,7 @@
 import { CancelledError } from '../errors.js';
 import type { Fiber } from '../fiber.js';
 import type { Frame } from '../frame.js';
+import { runningLoopOrNull } from '../running.js';
 import { describeFrame, formatFrameInfo, type CoroutineFrameInfo } from './frame-info.js';
 
 /** One coroutine an error unwound through (`coroutineChainOf`). */
@@ -17,6 +18,8 @@ export interface CoroutineChainEntry extends CoroutineFrameInfo {
 interface ChainRecord {
   /** Innermost first: the order the error went through them. */
   readonly entries: CoroutineChainEntry[];
+  /** The frame of each entry. */
+  readonly frames: Frame[];
   /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it. */
   last: Frame | null;
 }
@@ -26,7 +29,7 @@ const records = new WeakMap<object, ChainRecord>();
 function recordOf(error: object): ChainRecord {
   let record = records.get(error);
   if (record === undefined) {
-    record = { entries: [], last: null };
+    record = { entries: [], frames: [], last: null };
     records.set(error, record);
     if (error instanceof Error && !(error instanceof CancelledError)) appendChainToStack(error, record);
   }
@@ -35,7 +38,10 @@ function recordOf(error: object): ChainRecord {
 
 function taskNameOf(fiber: Fiber | null): string | undefined {
   const getName = (fiber as { getName?: unknown } | null)?.getName;
-  return typeof getName === 'function' ? String(getName.call(fiber)) : undefined;
+  if (typeof getName === 'function') return String(getName.call(fiber));
+  // Another driver (a frame run through its Generator face, e.g. by a native generator's yield*)
+  // runs inside the step of the task that resumed it, if any.
+  return runningLoopOrNull()?.currentTask?.getName();
 }
 
 function entryFor(frame: Frame, label: number, fiber: Fiber | null): CoroutineChainEntry {
@@ -54,6 +60,7 @@ export function noteThrowInto(error: unknown, frame: Frame | null, fiber: Fiber 
   const record = recordOf(error);
   if (record.last === frame) return;
   record.entries.push(entryFor(frame, frame.state, fiber));
+  record.frames.push(frame);
   record.last = frame;
 }
 
@@ -67,9 +74,21 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
     const record = recordOf(error);
     // The frame it left: already listed if the error was thrown into it; otherwise it started there
     // (or in a frame it called synchronously, which the JS stack above shows).
-    if (record.last !== frame) record.entries.push(entryFor(frame, -1, fiber));
+    if (record.last !== frame) {
+      const index = record.frames.lastIndexOf(frame);
+      if (index >= 0) {
+        // Thrown into it earlier, it went through frames of another driver inside it (a native
+        // generator's yield* into a compiled frame): those are inner to it, so it moves after them.
+        record.entries.push(...record.entries.splice(index, 1));
+        record.frames.push(...record.frames.splice(index, 1));
+      } else {
+        record.entries.push(entryFor(frame, -1, fiber));
+        record.frames.push(frame);
+      }
+    }
     if (caller !== null) {
       record.entries.push(entryFor(caller, caller.state, fiber));
+      record.frames.push(caller);
       record.last = caller;
     } else {
       record.last = null;

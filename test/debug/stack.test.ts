@@ -221,6 +221,30 @@ describe('the coroutine chain of an error', () => {
     loop.close();
   });
 
+  it("a generator's yield* into compiled frames (their own driver): the frames, tagged with the task, inside the generator", () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const future = loop.createFuture<string>();
+    const inner = frames.outer(future);
+    // What a native generator's `yield* inner` does, written out so that it stays one in the compiled
+    // project too: V8 drives the frame through its Generator face.
+    const forwarding: Coroutine<string> = {
+      next: (value?: unknown) => inner.next(value),
+      throw: (error: unknown) => inner.throw(error),
+      return: (value: string) => inner.return(value),
+      [Symbol.iterator]() {
+        return this;
+      },
+    } as Coroutine<string>;
+    const task = loop.createTask(forwarding, { name: 'mixed' });
+    loop.runOnce();
+    const error = new Error('through a generator');
+    future.setException(error);
+    expect(() => loop.runUntilComplete(task)).toThrow(error);
+    loop.close();
+    // The frames' own driver has no task; they ran inside the step of `mixed`.
+    expect(coroutineChainOf(error).map((entry) => `${entry.name}@${entry.task}`)).toEqual(['leaf@mixed', 'middle@mixed', 'outer@mixed', '<generator>@mixed']);
+  });
+
   it('a thrown non-Error object gets a chain but no stack; a primitive gets neither', () => {
     const loop = new EventLoop({ clock: 'virtual' });
     const future = loop.createFuture<string>();
