@@ -193,13 +193,23 @@ function debugTable(tsApi: typeof ts, f: ts.NodeFactory, debug: FrameDebugInfo):
  * frame first (`outer`) and, for a named function expression reading its name, itself last.
  */
 export function factoryBody(f: ts.NodeFactory, className: string, lowered: LowerResult, outer?: ts.Expression): ts.Block {
-  const args: ts.Expression[] = lowered.factoryArgs.map((a) => (a === 'this' ? f.createThis() : f.createIdentifier(a)));
+  const args: ts.Expression[] = lowered.factoryArgs.map((a) => (a === 'this' ? f.createThis() : a === 'super' ? superReader(f) : f.createIdentifier(a)));
   if (lowered.outerField !== undefined) {
     if (outer === undefined) throw new Error('internal: a nested frame needs its enclosing frame');
     args.unshift(outer);
   }
   if (lowered.selfName !== undefined) args.push(f.createIdentifier(lowered.selfName));
   return f.createBlock([f.createReturnStatement(f.createNewExpression(f.createIdentifier(className), undefined, args))], true);
+}
+
+/**
+ * `(key) => super[key]`: the method's `super` for its frame. A super property lookup starts at the
+ * prototype of the method's home object, which only the method itself can reach; the arrow reads it
+ * with the method's `this` as the receiver, as `super.x` does.
+ */
+function superReader(f: ts.NodeFactory): ts.Expression {
+  const key = f.createIdentifier('key');
+  return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, key)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), key));
 }
 
 function exitWith(f: ts.NodeFactory, mode: ts.Expression, value: ts.Expression): ts.Expression {

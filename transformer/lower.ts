@@ -93,7 +93,7 @@ export interface LowerResult {
   /** Constructor parameters -> fields: `this`, `arguments`, then the parameter bindings. */
   ctorParams: { param: string; field: string }[];
   /** Factory arguments, in the same order as ctorParams (`this`, `arguments`, binding names). */
-  factoryArgs: ('this' | 'arguments' | string)[];
+  factoryArgs: ('this' | 'arguments' | 'super' | string)[];
   hasRegions: boolean;
   needsDispatchLabel: boolean;
   usedRuntime: Set<keyof EmitNames['rt']>;
@@ -170,6 +170,8 @@ export class Lowerer {
   /** The local of `step` a return value is held in while the frame is marked finished (returnExit). */
   private returnedLocal: string | undefined;
   private argsField: string | undefined;
+  /** The field holding the method's `(key) => super[key]` (emit.ts, superReader). */
+  private superField: string | undefined;
   /** The field holding the enclosing frame, when nested in a compiled coroutine. */
   outerField: string | undefined;
   /** The field holding the function object itself (a named function expression reading its name). */
@@ -231,6 +233,11 @@ export class Lowerer {
       this.thisField = this.addField('$this');
       ctorParams.push({ param: this.thisField, field: this.thisField });
       factoryArgs.push('this');
+    }
+    if (this.scopes.usesSuper) {
+      this.superField = this.addField('$super');
+      ctorParams.push({ param: this.superField, field: this.superField });
+      factoryArgs.push('super');
     }
     if (this.scopes.usesArguments) {
       if (!this.strict) throw new Unsupported(this.fn, '`arguments` in sloppy-mode code is mapped to the parameters; not supported');
@@ -1227,6 +1234,7 @@ export class Lowerer {
     }
     if (ts.isElementAccessExpression(e)) {
       if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) throw new Unsupported(e, '`yield` inside an optional chain is not supported yet');
+      if (e.expression.kind === this.SK.SuperKeyword) return this.superGet(this.lowerExpr(e.argumentExpression));
       const [obj, key] = this.lowerList([e.expression, e.argumentExpression]);
       return f.createElementAccessExpression(obj!, key!);
     }
@@ -1267,6 +1275,7 @@ export class Lowerer {
     items.forEach((item, i) => {
       if (this.containsYield(item)) last = i;
     });
+    for (const item of items) if (item.kind === this.SK.SuperKeyword) throw new Unsupported(item, 'a `super` property written around `yield` is not supported');
     return items.map((item, i) => {
       if (i > last) return ts.isOmittedExpression(item) ? item : this.rewriteExpr(item);
       if (ts.isOmittedExpression(item)) return item;
@@ -1376,6 +1385,12 @@ export class Lowerer {
       this.mark(end);
       return this.stable(this.thisField_(temp));
     }
+    if (op >= SK.FirstAssignment && op <= SK.LastAssignment) {
+      const target = this.skipOuter(e.left);
+      if ((ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) && target.expression.kind === SK.SuperKeyword) {
+        throw new Unsupported(e, 'writing, deleting or optionally calling a `super` property in a coroutine is not supported');
+      }
+    }
     if (op === SK.EqualsToken) {
       const target = this.skipOuter(e.left);
       if (ts.isPropertyAccessExpression(target)) {
@@ -1424,6 +1439,14 @@ export class Lowerer {
     return cond ? this.spill(e) : e;
   }
 
+  /** The outermost of the parentheses and type assertions around `node`. */
+  private parentSkippingOuter(node: ts.Node): ts.Node {
+    const ts = this.tsApi;
+    let n = node;
+    while (n.parent !== undefined && (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isTypeAssertionExpression(n.parent) || ts.isSatisfiesExpression(n.parent))) n = n.parent;
+    return n.parent ?? n;
+  }
+
   private skipOuter(e: ts.Expression): ts.Expression {
     const ts = this.tsApi;
     while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
@@ -1437,6 +1460,13 @@ export class Lowerer {
     if (e.expression.kind === this.SK.SuperKeyword || e.expression.kind === this.SK.ImportKeyword) throw new Unsupported(e, 'unsupported call around `yield`');
     const callee = this.skipOuter(e.expression);
     const argsYield = e.arguments.some((a) => this.containsYield(a));
+    if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === this.SK.SuperKeyword) {
+      // `super.m(...)`: the method is read (with `this` as the receiver) before the arguments.
+      const key = ts.isPropertyAccessExpression(callee) ? this.f.createStringLiteral(callee.name.text) : this.spillIf(this.lowerExpr(callee.argumentExpression), argsYield);
+      const fn = this.spillIf(this.superGet(key), argsYield);
+      const args = this.lowerList(e.arguments);
+      return f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [this.thisField_(this.thisField!), ...args]);
+    }
     if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && !(callee.flags & ts.NodeFlags.OptionalChain)) {
       // The receiver and the method are read before the arguments; `this` is the receiver.
       if (!argsYield) {
@@ -1460,6 +1490,12 @@ export class Lowerer {
     // A spilled callee is a field read: call it without the frame as `this`.
     const target = this.isFieldRead(fnExpr!) ? f.createParenthesizedExpression(f.createCommaListExpression([f.createNumericLiteral(0), fnExpr!])) : fnExpr!;
     return f.createCallExpression(target, undefined, args);
+  }
+
+  /** `super[key]` read through the method's reader: `this.$super(key)`. */
+  private superGet(key: ts.Expression, throughAlias = false): ts.Expression {
+    const owner = throughAlias ? this.id((this.frameAlias ??= this.nameTable.fresh('frame'))) : this.f.createThis();
+    return this.f.createCallExpression(this.f.createPropertyAccessExpression(owner, this.superField!), undefined, [key]);
   }
 
   private isFieldRead(e: ts.Expression): boolean {
@@ -1622,6 +1658,15 @@ export class Lowerer {
       }
       if (node.kind === SK.ThisKeyword && nonArrowDepth === 0 && this.thisField !== undefined) return this.stable(ts.setSourceMapRange(this.thisField_(this.thisField), node));
       if (ts.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && nonArrowDepth === 0) return f.createVoidZero();
+      // Every `super` the lowering handles is replaced with its whole property access; any other is declined.
+      if (node.kind === SK.SuperKeyword && nonArrowDepth === 0) throw new Unsupported(node, '`super` in this position in a coroutine is not supported');
+      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === SK.SuperKeyword && nonArrowDepth === 0 && this.superField !== undefined) {
+        if (isAssignmentTarget(ts, node) || (node.flags & ts.NodeFlags.OptionalChain) !== 0 || ts.isDeleteExpression(this.parentSkippingOuter(node))) {
+          throw new Unsupported(node, 'writing, deleting or optionally calling a `super` property in a coroutine is not supported');
+        }
+        const key = ts.isPropertyAccessExpression(node) ? f.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
+        return ts.setSourceMapRange(this.superGet(key), node);
+      }
       if (ts.isShorthandPropertyAssignment(node)) {
         const b = this.scopes.refs.get(node.name);
         if (b !== undefined && this.onFrame(b) && !this.isClassOwnName(b, node.name)) {
@@ -1644,6 +1689,13 @@ export class Lowerer {
         // `x()` with `x` on the frame must not call it with the frame as `this`.
         const callee = ts.isCallExpression(node) ? node.expression : node.tag;
         const inner = this.skipOuter(callee);
+        if ((ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner)) && inner.expression.kind === SK.SuperKeyword && nonArrowDepth === 0 && this.superField !== undefined) {
+          if (!ts.isCallExpression(node) || (node.flags & ts.NodeFlags.OptionalChain) !== 0) throw new Unsupported(node, 'a `super` method as a template tag or optional call in a coroutine is not supported');
+          // `super.m(a)`: the method called with the coroutine's `this`.
+          const method = visitExpr(inner);
+          const args = node.arguments.map(visitExpr);
+          return ts.setSourceMapRange(f.createCallExpression(f.createPropertyAccessExpression(method, 'call'), undefined, [this.thisField_(this.thisField!), ...args]), node);
+        }
         const onFrame =
           ts.isIdentifier(inner) &&
           ((this.onFrame(this.scopes.refs.get(inner)) && !this.isClassOwnName(this.scopes.refs.get(inner)!, inner)) ||
@@ -1870,8 +1922,33 @@ function compoundToBinary(SK: typeof ts.SyntaxKind, op: ts.SyntaxKind): ts.Binar
   }
 }
 
+/** Is `node` written: an assignment's target, `++`/`--`'s operand, a for-in/of target, or inside a destructuring target? */
+function isAssignmentTarget(tsApi: typeof ts, node: ts.Node): boolean {
+  const outer = (n: ts.Node): boolean =>
+    tsApi.isParenthesizedExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isAsExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n);
+  let n: ts.Node = node;
+  for (;;) {
+    let p = n.parent;
+    while (p !== undefined && outer(p)) {
+      n = p;
+      p = p.parent;
+    }
+    if (p === undefined) return false;
+    if (tsApi.isBinaryExpression(p)) {
+      const op = p.operatorToken.kind;
+      return p.left === n && op >= tsApi.SyntaxKind.FirstAssignment && op <= tsApi.SyntaxKind.LastAssignment;
+    }
+    if (tsApi.isPrefixUnaryExpression(p) || tsApi.isPostfixUnaryExpression(p)) return p.operator === tsApi.SyntaxKind.PlusPlusToken || p.operator === tsApi.SyntaxKind.MinusMinusToken;
+    if (tsApi.isForOfStatement(p) || tsApi.isForInStatement(p)) return p.initializer === n;
+    // An element of a literal that may itself be a destructuring target: decided by the literal.
+    if (tsApi.isArrayLiteralExpression(p) || tsApi.isSpreadElement(p) || tsApi.isSpreadAssignment(p) || tsApi.isObjectLiteralExpression(p)) n = p;
+    else if (tsApi.isPropertyAssignment(p) && p.initializer === n) n = p;
+    else return false;
+  }
+}
+
 /** Is `id` assigned (`=`, compound, `++`/`--`, a destructuring or for-in/of target)? */
-function isWriteReference(tsApi: typeof ts, id: ts.Identifier): boolean {
+function isWriteReference(tsApi: typeof ts, id: ts.Node): boolean {
   let node: ts.Node = id;
   let parent = node.parent;
   while (parent !== undefined && (tsApi.isParenthesizedExpression(parent) || tsApi.isNonNullExpression(parent) || tsApi.isAsExpression(parent) || tsApi.isTypeAssertionExpression(parent) || tsApi.isSatisfiesExpression(parent))) {

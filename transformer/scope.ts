@@ -60,6 +60,8 @@ export interface ScopeInfo {
   /** The generator's own code (not nested non-arrow functions) uses `this` / `arguments`. */
   usesThis: boolean;
   usesArguments: boolean;
+  /** The generator's own code (arrows included) uses `super` (a method's home object). */
+  usesSuper: boolean;
   /** Constructs that make scope analysis unsound or the frame unable to follow. */
   blockers: { node: ts.Node; reason: string }[];
 }
@@ -183,6 +185,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
   const freeNames = new Set<string>();
   let usesThis = false;
   let usesArguments = false;
+  let usesSuper = false;
 
   const resolve = (scope: Scope, name: string): Binding | undefined => {
     for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
@@ -231,7 +234,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
   };
 
   // Pass 2: references.
-  const refPass = (node: ts.Node, parent: ts.Node, scope: Scope, closure: ts.Node | undefined, arrowsOnly: boolean): void => {
+  const refPass = (node: ts.Node, parent: ts.Node, scope: Scope, closure: ts.Node | undefined, arrowsOnly: boolean, inClass = false): void => {
     const own = scopes.get(node);
     let innerScope = own !== undefined && node !== fn ? own : scope;
     let innerClosure = closure;
@@ -242,6 +245,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
     }
     // A class field's initializer runs later, at each `new` (a static one at once, but as a closure all the same).
     if (tsApi.isPropertyDeclaration(node) || tsApi.isClassStaticBlockDeclaration(node)) innerClosure = node;
+    const innerInClass = inClass || tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node);
     if (tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node)) innerArrows = false;
     if (tsApi.isIdentifier(node)) {
       if (!isReference(node, parent)) return;
@@ -257,16 +261,22 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
       return;
     }
     if (node.kind === SK.ThisKeyword && arrowsOnly) usesThis = true;
-    if (node.kind === SK.SuperKeyword && arrowsOnly) blockers.push({ node, reason: '`super` inside a coroutine is not supported yet' });
-    if (tsApi.isPrivateIdentifier(node)) blockers.push({ node, reason: 'private names (#x) cannot be reached from a frame class' });
+    if (node.kind === SK.SuperKeyword && arrowsOnly) {
+      // Reached through the method itself (`(key) => super[key]`), with the method's `this`.
+      usesSuper = true;
+      usesThis = true;
+    }
+    // A class declared inside the coroutine keeps its own private names; the enclosing class's cannot
+    // be named from the frame class, placed outside it.
+    if (tsApi.isPrivateIdentifier(node) && !inClass) blockers.push({ node, reason: 'private names (#x) of the enclosing class cannot be reached from a frame class' });
     if (tsApi.isWithStatement(node)) blockers.push({ node, reason: '`with` is not supported' });
     if (own !== undefined && node === fn) innerScope = own;
-    valueChildren(node, (child) => refPass(child, node, innerScope, innerClosure, innerArrows));
+    valueChildren(node, (child) => refPass(child, node, innerScope, innerClosure, innerArrows, innerInClass));
   };
 
   declarePass(fn, root, 0);
   refPass(fn, fn.parent ?? fn, root, undefined, true);
-  return { root, refs, bindings, scopes, freeNames, usesThis, usesArguments, blockers };
+  return { root, refs, bindings, scopes, freeNames, usesThis, usesArguments, usesSuper, blockers };
 }
 
 /** var / let / const / using of a declaration list (`using` flags exist from TS 5.2). */
