@@ -3,13 +3,15 @@ import { reportToStderr } from '../report.js';
 import { runningLoopOrNull } from '../running.js';
 import type { Task } from '../task.js';
 import { describeFrame, formatFrameInfo, generatorName } from './frame-info.js';
+import { nameGeneratorOf } from './generator-names.js';
 
 /**
  * Debug mode (`new EventLoop({ debug: true })`, `run(main, { debug: true })`, or TSYNCIO_DEBUG=1 in
  * the environment): what a debug loop does on top of a normal one. Nothing here runs for a loop
  * without it: a debug loop's tasks and callback handles get an instrumented `fire` (an own property;
- * the prototype's stays as it is), its tasks a call budget of 0, and futures and handles made on it a
- * creation site, so a normal loop's step is the same code.
+ * the prototype's stays as it is), its tasks a call budget of 0 and their native generators a name
+ * (generator-names.ts), and futures and handles made on it a creation site, so a normal loop's step
+ * is the same code.
  */
 
 /** What debug mode needs of its loop (an EventLoop). */
@@ -72,6 +74,7 @@ export function creationSiteOf(object: object): string | undefined {
  * only when it suspends, and such a chain is visible only on the JavaScript stack.
  */
 export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
+  nameGeneratorOf(task.getCoro());
   Object.defineProperty(task, 'budget', {
     configurable: true,
     enumerable: true,

@@ -1,4 +1,5 @@
 import type { Frame } from '../frame.js';
+import { inspectedGeneratorName } from './generator-names.js';
 // Types only: fiber.ts imports this module (through chain.ts), and iterator-frame.ts (whose class
 // extends Frame) must not be evaluated from inside that cycle; it registers itself instead.
 import type { IteratorFrame } from '../iterator-frame.js';
@@ -42,7 +43,8 @@ export interface CoroutineFrameInfo {
 
 // Generator function prototype -> name, for native generators: a generator object has no link back to
 // its function (its prototype is `fn.prototype`, which has no `constructor`), so names are known only
-// for functions registered here (`coroutine(fn)` and its decorator forms do it).
+// for functions registered here (`coroutine(fn)` and its decorator forms do it), and in debug mode
+// through the inspector (generator-names.ts).
 const generatorNames = new WeakMap<object, string>();
 
 /** Remembers `fn`'s name for the generators it makes (their prototype is `fn.prototype`). */
@@ -60,7 +62,7 @@ export function generatorName(generator: object): string | undefined {
   // A class-like iterator (an object with a real constructor) is named after its class.
   const ctor: unknown = Object.prototype.hasOwnProperty.call(prototype, 'constructor') ? (prototype as { constructor: unknown }).constructor : undefined;
   if (typeof ctor === 'function' && ctor !== Object && ctor.name !== '') return ctor.name;
-  return undefined;
+  return inspectedGeneratorName(generator);
 }
 
 /** The debug table of a frame's class, if the transformer emitted one. */

@@ -365,7 +365,8 @@ describe('frames called synchronously (the hybrid call links a child only when i
 
     it(`getStack from inside, ${depth + 2} deep, debug on: every caller at its yield*, the innermost running`, () => {
       const expected = [...Array.from({ length: depth }, () => at('via', 'VIA_CALL')), at('via', 'VIA_TO_HERE'), running('here')];
-      expect(stackFromInside(depth, true)).toEqual(compiledCoroutines ? expected : [{ name: '<generator>', kind: 'generator' }]);
+      // Native: the generator the task drives, named in debug mode (through the inspector).
+      expect(stackFromInside(depth, true)).toEqual(compiledCoroutines ? expected : [{ name: 'via', kind: 'generator' }]);
     });
   }
 
@@ -391,8 +392,9 @@ describe('frames called synchronously (the hybrid call links a child only when i
       const error = throwNow(depth, true);
       const task = `now-${depth}`;
       if (!compiledCoroutines) {
-        // Native: the yield* chain is inside V8; its generators are on the JS stack (stackTraceLimit frames).
-        expect(coroutineChainOf(error)).toEqual([{ name: '<generator>', kind: 'generator', task }]);
+        // Native: the yield* chain is inside V8; its generators are on the JS stack (stackTraceLimit
+        // frames); the chain has the one the task drives, named in debug mode.
+        expect(coroutineChainOf(error)).toEqual([{ name: depth === 1 ? 'raiseNow' : 'relay', kind: 'generator', task }]);
         expect(error.stack!.split('\n')[1]).toMatch(/at (Object\.)?raiseNow .*coroutines\.ts/);
         return;
       }
@@ -443,5 +445,45 @@ describe('frames called synchronously (the hybrid call links a child only when i
     };
     expect(runBoth(true)).toEqual(runBoth(false));
     expect(runBoth(false)).toEqual(['b now', 'a outer(middle(later))']);
+  });
+});
+
+describe('native generators in debug mode: named through the inspector', () => {
+  // Made by Function, so that they stay native generators in the compiled project too.
+  const nativeFetch = new Function('return function* nativeFetch(future) { return yield* future; }')() as (future: Future<string>) => Coroutine<string>;
+  const anonymous = new Function('return function* () { yield; }')() as () => Coroutine<void>;
+  const nativeRelay = new Function('inner', 'return function* nativeRelay(future) { return yield* inner(future); }')(nativeFetch) as (future: Future<string>) => Coroutine<string>;
+
+  it("a debug loop's task names the generator it drives; a normal loop's does not", () => {
+    const stackOf = (debug: boolean, make: (future: Future<string>) => Coroutine<unknown>) => {
+      const loop = new EventLoop({ clock: 'virtual', debug });
+      const task = loop.createTask(make(loop.createFuture()));
+      loop.runOnce();
+      const stack = task.getStack();
+      loop.close();
+      return stack;
+    };
+    expect(stackOf(true, nativeFetch)).toEqual([{ name: 'nativeFetch', kind: 'generator' }]);
+    expect(stackOf(false, nativeFetch)).toEqual([{ name: '<generator>', kind: 'generator' }]);
+    // Only the outermost: the generators it delegates to are inside V8.
+    expect(stackOf(true, nativeRelay)).toEqual([{ name: 'nativeRelay', kind: 'generator' }]);
+    expect(stackOf(true, () => anonymous())).toEqual([{ name: '<generator>', kind: 'generator' }]);
+  });
+
+  it("an error's chain, the call graph and the task's repr name it too", () => {
+    const loop = new EventLoop({ clock: 'virtual', debug: true });
+    loop.setExceptionHandler(() => {});
+    const future = loop.createFuture<string>();
+    const task = loop.createTask(nativeRelay(future), { name: 'relayed' });
+    loop.runOnce();
+    let printed = '';
+    task.printStack({ file: { write: (text: string) => (printed += text) } });
+    expect(printed).toBe("Stack for <Task pending name='relayed' coro=nativeRelay()> (most recent call last):\n  in generator nativeRelay\n");
+    const error = new Error('failed');
+    future.setException(error);
+    expect(() => loop.runUntilComplete(task)).toThrow(error);
+    expect(coroutineChainOf(error)).toEqual([{ name: 'nativeRelay', kind: 'generator', task: 'relayed' }]);
+    expect(error.stack!.split('\n').at(-1)).toBe('  in generator nativeRelay [task relayed]');
+    loop.close();
   });
 });
