@@ -301,6 +301,9 @@ describe('debug mode: coroutines never run', () => {
     }
     interface Unwatched$Frame extends Frame<unknown> {}
     linkFrameClass(Unwatched$Frame);
+    // Linked without debug mode, a frame class is left exactly as it was.
+    expect(Object.getOwnPropertyNames(Unwatched$Frame.prototype).sort()).toEqual(['constructor', 'step']);
+    expect(Object.prototype.hasOwnProperty.call(Watched$Frame.prototype, 'state')).toBe(true);
     function* maker(): Coroutine<number> {
       forgottenFrame();
       new Watched$Frame();
