@@ -842,7 +842,7 @@ export class Lowerer {
     if (ts.isForOfStatement(s)) return this.lowerForOf(s, labels);
     if (ts.isSwitchStatement(s)) return this.lowerSwitch(s, labels);
     if (ts.isTryStatement(s)) return this.lowerTry(s);
-    if (ts.isForInStatement(s)) throw new Unsupported(s, '`for-in` with a `yield` inside is not supported yet');
+    if (ts.isForInStatement(s)) return this.lowerForIn(s, labels);
     throw new Unsupported(s, `a ${ts.SyntaxKind[s.kind]} containing \`yield\` is not supported`);
   }
 
@@ -1109,6 +1109,50 @@ export class Lowerer {
     this.emit(close);
     this.finallyEnd(fin, outer, false);
     this.terminated = true;
+    this.mark(end);
+  }
+
+  /**
+   * `for (k in o)` across suspensions, as V8 runs it: the keys are those a native for-in lists when
+   * the loop starts (collected by one, so order, prototype keys and shadowing are its own), and each
+   * is visited only if `o` still has it then (a key deleted before its turn is skipped, one added
+   * later never comes). Nothing to close on an early exit.
+   */
+  private lowerForIn(s: ts.ForInStatement, labels: string[]): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    const source = this.lowerExpr(s.expression);
+    const object = this.addField('$forIn');
+    const keys = this.addField('$keys');
+    const index = this.addField('$index');
+    const key = this.id(this.nameTable.fresh('key'));
+    this.emit(ts.setSourceMapRange(this.assignField(object, f.createCallExpression(f.createIdentifier('Object'), undefined, [source])), s.expression));
+    this.emit(this.assignField(keys, f.createArrayLiteralExpression([])));
+    this.emit(
+      f.createForInStatement(
+        f.createVariableDeclarationList([f.createVariableDeclaration(key)], ts.NodeFlags.Const),
+        this.thisField_(object),
+        f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(this.thisField_(keys), 'push'), undefined, [key])),
+      ),
+    );
+    this.emit(this.assignField(index, f.createNumericLiteral(0)));
+    const top = this.newLabel();
+    const end = this.newLabel();
+    this.mark(top);
+    const value = this.id(this.names.value);
+    this.emit(f.createIfStatement(f.createLogicalNot(f.createLessThan(this.thisField_(index), f.createPropertyAccessExpression(this.thisField_(keys), 'length'))), f.createBlock([this.setState(end), this.continueDispatch()])));
+    this.emit(f.createExpressionStatement(f.createAssignment(value, f.createElementAccessExpression(this.thisField_(keys), f.createPostfixIncrement(this.thisField_(index))))));
+    this.emit(f.createIfStatement(f.createLogicalNot(f.createParenthesizedExpression(f.createBinaryExpression(value, this.SK.InKeyword, this.thisField_(object)))), f.createBlock([this.setState(top), this.continueDispatch()])));
+    this.enterScope(s, []);
+    if (ts.isVariableDeclarationList(s.initializer)) {
+      const d = s.initializer.declarations[0]!;
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
+    } else {
+      if (this.containsYield(s.initializer)) throw new Unsupported(s.initializer, '`yield` in a for-in target is not supported');
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.rewriteExpr(s.initializer), value)), s.initializer));
+    }
+    this.loopBody(s.statement, labels, end, top);
+    if (!this.terminated) this.jump(top);
     this.mark(end);
   }
 

@@ -28,7 +28,7 @@ export function tempProject(files: Record<string, string>): { dir: string; path:
   return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Two coroutines: one compiles, one is declined (for-in around a yield), plus an unmarked generator. */
+/** Two coroutines: one compiles, one is declined (it calls eval), plus an unmarked generator. */
 export const MIXED_SOURCE = `import { sleep } from 'tsyncio';
 
 /** @coroutine */
@@ -41,7 +41,7 @@ export function* countdown(from: number) {
 
 /** @coroutine */
 export function* keysOf(record: Record<string, number>) {
-  for (const key in record) yield key;
+  eval('record'); for (const key in record) yield key;
 }
 
 export function* plainGenerator() {

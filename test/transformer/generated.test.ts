@@ -2,7 +2,7 @@
  * Generated programs (fast-check): random coroutines over the constructs the transformer compiles —
  * yields in statement and expression positions, if/while/for/for-of, labelled break/continue,
  * try/catch/finally, early return and throw, closures over per-iteration bindings, hoisted
- * function declarations — run compiled and native under random
+ * function declarations, for-in over keys deleted and added meanwhile — run compiled and native under random
  * next/throw/return schedules; the traces must be equal. The seed is printed on failure (replay
  * with fast-check's `seed`/`path` in the options below).
  *
@@ -75,6 +75,11 @@ const stmt = (depth: number): fc.Arbitrary<string> => {
       const i = `i${counter++}`;
       const w = `w${counter++}`;
       return `for (let ${i} = 0; ${i} < 2; ${i}++) {\nlet ${w} = ${i} + n;\nfns.push(() => ${i} + ':' + ${w}++);\n${b}\nif (acc > 6) continue;\n}`;
+    }),
+    // for-in: keys deleted during the loop are skipped, keys added are not visited.
+    block.map((b) => {
+      const o = `o${counter++}`;
+      return `const ${o} = { p: 1, q: 2, r: 3 };\nfor (const k in ${o}) {\nlog.push(k);\n${b}\ndelete ${o}.r;\n${o}.s = 4;\n}`;
     }),
     // A function declaration, called before the statement declaring it (hoisted to its block).
     block.map((b) => {
