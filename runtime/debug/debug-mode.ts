@@ -90,7 +90,7 @@ export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
     fire.call(this);
     const elapsed = performance.now() - start;
     if (elapsed < loop.slowStepMs) return;
-    const from = resumed !== null ? formatFrameInfo(describeFrame(resumed, label)) : 'its coroutine';
+    const from = resumed !== null ? formatFrameInfo(describeFrame(resumed, label, false)) : 'its coroutine';
     const top = this.top;
     const now = this.done() ? 'it is done' : top !== null ? `it suspended in ${formatFrameInfo(describeFrame(top))}` : 'it is waiting';
     loop.callExceptionHandler({

@@ -1,5 +1,5 @@
 import type { Frame } from '../frame.js';
-import { inspectedGeneratorName } from './generator-names.js';
+import { inspectedGeneratorLocation, inspectedGeneratorName } from './generator-names.js';
 // Types only: fiber.ts imports this module (through chain.ts), and iterator-frame.ts (whose class
 // extends Frame) must not be evaluated from inside that cycle; it registers itself instead.
 import type { IteratorFrame } from '../iterator-frame.js';
@@ -75,10 +75,16 @@ export function debugTableOf(frame: Frame): FrameDebugTable | undefined {
 /**
  * Describes `frame` suspended (or about to resume) at `label`: its name and, from the class's debug
  * table, the source position of that label. A running or finished frame (negative label) has no position.
+ * A native generator has no labels: in debug mode its position is where it is suspended now, unless
+ * `locateGenerator` is false (describing where it was, after it moved on).
  */
-export function describeFrame(frame: Frame, label: number = frame.state): CoroutineFrameInfo {
+export function describeFrame(frame: Frame, label: number = frame.state, locateGenerator = true): CoroutineFrameInfo {
   if (iteratorFrameClass !== null && frame instanceof iteratorFrameClass) {
-    return { name: generatorName(frame.target) ?? '<generator>', kind: 'generator' };
+    const info: CoroutineFrameInfo = { name: generatorName(frame.target) ?? '<generator>', kind: 'generator' };
+    // Debug mode only (else undefined at once): where the generator is suspended now, if it is.
+    const location = locateGenerator && label >= 0 ? inspectedGeneratorLocation(frame.target) : undefined;
+    if (location !== undefined) Object.assign(info, location);
+    return info;
   }
   const table = debugTableOf(frame);
   const info: CoroutineFrameInfo = { name: table?.name ?? frameClassName(frame), kind: 'frame' };

@@ -157,5 +157,24 @@ describe("examples/debug-trace.ts: the output README's Debugging section shows",
     const result = exec(process.execPath, ['--enable-source-maps', join(plain, 'examples', 'debug-trace.js')]);
     expect(result.status, result.output).toBe(0);
     expect(comparable(result.output)).toBe(comparable(readmeOutput('Uncompiled (native generators):')));
+
+    // Debug mode: native generators named and placed through the inspector, the slow step reported.
+    const debug = spawnSync(process.execPath, ['--enable-source-maps', join(plain, 'examples', 'debug-trace.js')], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, TSYNCIO_DEBUG: '1' },
+    });
+    expect(debug.status, debug.stderr).toBe(0);
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const block = readme.slice(readme.indexOf('`TSYNCIO_DEBUG=1`, uncompiled (JS stack lines left out):')).split('```')[1]!;
+    const expected = block.split('\n').map((line) => line.slice(2)).join('\n').trim().split('\n');
+    // The report goes to stderr (the default exception handler), the rest to stdout.
+    const isReport = (line: string): boolean => line.startsWith('Executing task ');
+    const printed = debug.stdout.split('\n').filter((line) => !line.startsWith('    at ')).join('\n').trim();
+    expect(printed).toBe(expected.filter((line) => !isReport(line)).join('\n'));
+    const report = expected.find(isReport)!.replace(/took \d+\.\d ms/, 'took N ms');
+    // Only the watcher's step is slow by construction (a loaded machine may add others).
+    const watcher = debug.stderr.split('\n').filter((line) => line.startsWith('Executing task watcher '));
+    expect(watcher.map((line) => line.replace(/took \d+\.\d ms/, 'took N ms'))).toEqual([report]);
   });
 });
