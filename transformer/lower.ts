@@ -1272,12 +1272,13 @@ export class Lowerer {
       const [callee, ...args] = this.lowerList([e.expression, ...(e.arguments ?? [])]);
       return f.createNewExpression(callee!, undefined, args);
     }
+    if ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e) || ts.isNonNullExpression(e)) && (e.flags & ts.NodeFlags.OptionalChain) !== 0) {
+      return this.lowerOptionalChain(e);
+    }
     if (ts.isPropertyAccessExpression(e)) {
-      if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) throw new Unsupported(e, '`yield` inside an optional chain is not supported yet');
       return f.createPropertyAccessExpression(this.lowerExpr(e.expression), e.name);
     }
     if (ts.isElementAccessExpression(e)) {
-      if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) throw new Unsupported(e, '`yield` inside an optional chain is not supported yet');
       if (e.expression.kind === this.SK.SuperKeyword) return this.superGet(this.lowerExpr(e.argumentExpression));
       const [obj, key] = this.lowerList([e.expression, e.argumentExpression]);
       return f.createElementAccessExpression(obj!, key!);
@@ -1291,13 +1292,18 @@ export class Lowerer {
         e.templateSpans.map((span, i) => f.createTemplateSpan(parts[i]!, span.literal)),
       );
     }
-    if (ts.isPrefixUnaryExpression(e)) {
-      if (e.operator === this.SK.PlusPlusToken || e.operator === this.SK.MinusMinusToken) throw new Unsupported(e, '`yield` inside an increment target is not supported');
-      return f.createPrefixUnaryExpression(e.operator, this.lowerExpr(e.operand));
+    if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === this.SK.PlusPlusToken || e.operator === this.SK.MinusMinusToken)) {
+      // The reference's parts evaluated (and suspended in) first; then the native ++/-- on them.
+      const target = this.lowerReference(e.operand);
+      return ts.isPrefixUnaryExpression(e) ? f.createPrefixUnaryExpression(e.operator, target) : f.createPostfixUnaryExpression(target, e.operator);
     }
+    if (ts.isPrefixUnaryExpression(e)) return f.createPrefixUnaryExpression(e.operator, this.lowerExpr(e.operand));
     if (ts.isTypeOfExpression(e)) return f.createTypeOfExpression(this.lowerExpr(e.expression));
     if (ts.isVoidExpression(e)) return f.createVoidExpression(this.lowerExpr(e.expression));
-    if (ts.isDeleteExpression(e)) return f.createDeleteExpression(this.lowerExpr(e.expression));
+    if (ts.isDeleteExpression(e)) {
+      if ((this.skipOuter(e.expression).flags & ts.NodeFlags.OptionalChain) !== 0) throw new Unsupported(e, '`delete` of an optional chain containing `yield` is not supported');
+      return f.createDeleteExpression(this.lowerExpr(e.expression));
+    }
     if (ts.isSpreadElement(e)) return f.createSpreadElement(this.lowerExpr(e.expression));
     throw new Unsupported(e, `\`yield\` inside a ${ts.SyntaxKind[e.kind]} is not supported yet`);
   }
@@ -1451,9 +1457,7 @@ export class Lowerer {
       return f.createAssignment(this.rewriteExpr(target as ts.Expression), value);
     }
     if (op >= SK.FirstCompoundAssignment && op <= SK.LastCompoundAssignment) {
-      if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
-        throw new Unsupported(e, '`yield` in a logical assignment is not supported yet');
-      }
+      if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) return this.lowerLogicalAssignment(e);
       const binaryOp = compoundToBinary(SK, op);
       const target = this.skipOuter(e.left);
       if (ts.isIdentifier(target)) {
@@ -1479,6 +1483,106 @@ export class Lowerer {
     return f.createBinaryExpression(left!, op, right!);
   }
 
+  /** `o[k]` or `o.p` with its object and key evaluated (suspending as needed), ready to be read and written at once. */
+  private lowerReference(operand: ts.Expression): ts.Expression {
+    const ts = this.tsApi;
+    const target = this.skipOuter(operand);
+    if (ts.isPropertyAccessExpression(target) && (target.flags & ts.NodeFlags.OptionalChain) === 0) return this.f.createPropertyAccessExpression(this.lowerExpr(target.expression), target.name);
+    if (ts.isElementAccessExpression(target) && (target.flags & ts.NodeFlags.OptionalChain) === 0) {
+      const [obj, key] = this.lowerList([target.expression, target.argumentExpression]);
+      return this.f.createElementAccessExpression(obj!, key!);
+    }
+    throw new Unsupported(operand, 'unsupported assignment target around `yield`');
+  }
+
+  /**
+   * `a ||= b`, `a &&= b`, `a ??= b`: the reference once, its value read; the right side evaluated
+   * and assigned only if that value does not short-circuit. The value of the whole is the one read,
+   * or the one assigned.
+   */
+  private lowerLogicalAssignment(e: ts.BinaryExpression): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    const SK = this.SK;
+    const target = this.skipOuter(e.left);
+    let place: () => ts.Expression;
+    if (ts.isIdentifier(target)) place = () => this.rewriteExpr(target);
+    else if (ts.isPropertyAccessExpression(target) && (target.flags & ts.NodeFlags.OptionalChain) === 0) {
+      const obj = this.spill(this.lowerExpr(target.expression));
+      place = () => f.createPropertyAccessExpression(obj, target.name);
+    } else if (ts.isElementAccessExpression(target) && (target.flags & ts.NodeFlags.OptionalChain) === 0) {
+      const [obj, key] = this.lowerList([target.expression, target.argumentExpression]).map((x) => this.spill(x));
+      place = () => f.createElementAccessExpression(obj!, key!);
+    } else throw new Unsupported(target, 'unsupported logical assignment target around `yield`');
+    const temp = this.newTemp();
+    const end = this.newLabel();
+    this.emit(this.assignField(temp, place()));
+    const t = (): ts.Expression => this.thisField_(temp);
+    const op = e.operatorToken.kind;
+    const skip =
+      op === SK.AmpersandAmpersandEqualsToken ? f.createLogicalNot(t()) :
+      op === SK.BarBarEqualsToken ? t() :
+      f.createLogicalAnd(f.createStrictInequality(t(), f.createNull()), f.createStrictInequality(t(), f.createVoidZero()));
+    this.emit(f.createIfStatement(skip, f.createBlock([this.setState(end), this.continueDispatch()])));
+    const right = this.lowerExpr(e.right);
+    this.emit(this.assignField(temp, f.createAssignment(place(), right)));
+    this.mark(end);
+    return this.stable(t());
+  }
+
+  /**
+   * An optional chain containing `yield` (`o?.m(yield a)`, `o?.[yield k]`): its links evaluated in
+   * order into temporaries; at a `?.` whose left side is null or undefined the whole chain is
+   * `undefined` and nothing to its right runs (no suspension either). A method call keeps its receiver.
+   */
+  private lowerOptionalChain(e: ts.Expression): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    const links: (ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression)[] = [];
+    let root: ts.Expression = e;
+    for (;;) {
+      if (ts.isNonNullExpression(root) && (root.flags & ts.NodeFlags.OptionalChain) !== 0) root = root.expression;
+      else if ((ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isCallExpression(root)) && (root.flags & ts.NodeFlags.OptionalChain) !== 0) {
+        links.unshift(root);
+        root = root.expression;
+      } else break;
+    }
+    // `o.m?.(x)`: the link before the chain is a member read, so the call keeps `o` as its receiver.
+    root = this.skipOuter(root);
+    if ((ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) && root.expression.kind !== this.SK.SuperKeyword) {
+      links.unshift(root);
+      root = root.expression;
+    }
+    const result = this.newTemp();
+    const end = this.newLabel();
+    let current = this.spill(this.lowerExpr(root));
+    let receiver: ts.Expression | undefined;
+    for (const link of links) {
+      if (link.questionDotToken !== undefined) {
+        const nullish = f.createLogicalOr(f.createStrictEquality(current, f.createNull()), f.createStrictEquality(current, f.createVoidZero()));
+        this.emit(f.createIfStatement(nullish, f.createBlock([this.assignField(result, f.createVoidZero()), this.setState(end), this.continueDispatch()])));
+      }
+      if (ts.isPropertyAccessExpression(link)) {
+        receiver = current;
+        current = this.spill(f.createPropertyAccessExpression(current, link.name));
+      } else if (ts.isElementAccessExpression(link)) {
+        const key = this.lowerExpr(link.argumentExpression);
+        receiver = current;
+        current = this.spill(f.createElementAccessExpression(current, key));
+      } else {
+        const args = this.lowerList(link.arguments);
+        const call = receiver !== undefined
+          ? f.createCallExpression(f.createPropertyAccessExpression(current, 'call'), undefined, [receiver, ...args])
+          : f.createCallExpression(f.createParenthesizedExpression(f.createCommaListExpression([f.createNumericLiteral(0), current])), undefined, args);
+        receiver = undefined;
+        current = this.spill(call);
+      }
+    }
+    this.emit(this.assignField(result, current));
+    this.mark(end);
+    return this.stable(this.thisField_(result));
+  }
+
   private spillIf(e: ts.Expression, cond: boolean): ts.Expression {
     return cond ? this.spill(e) : e;
   }
@@ -1500,7 +1604,7 @@ export class Lowerer {
   private lowerCall(e: ts.CallExpression): ts.Expression {
     const ts = this.tsApi;
     const f = this.f;
-    if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) throw new Unsupported(e, '`yield` inside an optional call is not supported yet');
+    if (e.questionDotToken !== undefined || (e.flags & ts.NodeFlags.OptionalChain)) return this.lowerOptionalChain(e);
     if (e.expression.kind === this.SK.SuperKeyword || e.expression.kind === this.SK.ImportKeyword) throw new Unsupported(e, 'unsupported call around `yield`');
     const callee = this.skipOuter(e.expression);
     const argsYield = e.arguments.some((a) => this.containsYield(a));

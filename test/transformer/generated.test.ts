@@ -2,7 +2,8 @@
  * Generated programs (fast-check): random coroutines over the constructs the transformer compiles —
  * yields in statement and expression positions, if/while/for/for-of, labelled break/continue,
  * try/catch/finally, early return and throw, closures over per-iteration bindings, hoisted
- * function declarations, for-in over keys deleted and added meanwhile — run compiled and native under random
+ * function declarations, for-in over keys deleted and added meanwhile, yield in ++ targets, logical
+ * assignments and optional calls — run compiled and native under random
  * next/throw/return schedules; the traces must be equal. The seed is printed on failure (replay
  * with fast-check's `seed`/`path` in the options below).
  *
@@ -60,6 +61,8 @@ const stmt = (depth: number): fc.Arbitrary<string> => {
   const leaves: fc.Arbitrary<string>[] = [
     fc.constantFrom("log.push('s' + n++);", 'log.push(yield n++);', 'acc += (yield acc) ? 1 : 2;', "log.push(acc * ((yield 'm') ? 3 : 4));"),
     fc.constantFrom('if (acc > 3) return acc;', "if (n % 3 === 0) throw new Error('e' + n);", 'acc++;'),
+    // yield in ++'s reference, a logical assignment and an optional call that may skip it.
+    fc.constantFrom("box[(yield 'k') ? 'a' : 'b']++;", "box.c ||= yield 'or';", "acc &&= (yield 'and') ? acc + 1 : acc;", "log.push((n++ % 2 ? { f: (x) => 'f' + x } : null)?.f(yield 'opt'));"),
   ];
   if (depth <= 0) return fc.oneof(...leaves);
   const block = fc.array(stmt(depth - 1), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('\n'));
@@ -103,8 +106,9 @@ function* gen() {
   let n = 0;
   let acc = 0;
   const fns = [];
+  const box = { a: 0, b: 0, c: 0 };
 ${body.join('\n')}
-  return 'end ' + acc + ' ' + fns.map((f) => f()).join(' ');
+  return 'end ' + acc + ' ' + fns.map((f) => f()).join(' ') + JSON.stringify(box);
 }
 export const cases = { gen };
 `,
