@@ -1302,7 +1302,12 @@ export class Lowerer {
     if (ts.isVoidExpression(e)) return f.createVoidExpression(this.lowerExpr(e.expression));
     if (ts.isDeleteExpression(e)) {
       if ((this.skipOuter(e.expression).flags & ts.NodeFlags.OptionalChain) !== 0) throw new Unsupported(e, '`delete` of an optional chain containing `yield` is not supported');
-      return f.createDeleteExpression(this.lowerExpr(e.expression));
+      const operand = this.skipOuter(e.expression);
+      if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) return f.createDeleteExpression(this.lowerExpr(e.expression));
+      // `delete <value>` evaluates it and is true; `delete <local>` would not even parse in strict code.
+      const value = this.lowerExpr(operand);
+      if (!this.isStable(value)) this.emit(f.createExpressionStatement(value));
+      return f.createTrue();
     }
     if (ts.isSpreadElement(e)) return f.createSpreadElement(this.lowerExpr(e.expression));
     throw new Unsupported(e, `\`yield\` inside a ${ts.SyntaxKind[e.kind]} is not supported yet`);
