@@ -26,7 +26,10 @@ export interface RunRequest {
 
 export interface RunReport {
   kind: 'report';
+  /** Wall time of the run. */
   ns: number;
+  /** CPU time of this process during the run (user + system, process.cpuUsage). */
+  cpuNs: number;
   result: unknown;
   /** Only from a profiled run; smallBytes: the small run's. */
   bytes: number | null;
@@ -70,14 +73,17 @@ async function measure(profiled: boolean): Promise<RunReport> {
 
 async function measureRun(profiled: boolean): Promise<RunReport> {
   if (!profiled) {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     let result = run();
     if (isThenable(result)) result = await result;
-    return { kind: 'report', ns: Number(process.hrtime.bigint() - start), result, bytes: null, smallBytes: null, gcEvents: null, gcMs: null };
+    const ns = Number(process.hrtime.bigint() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    return { kind: 'report', ns, cpuNs: (cpu.user + cpu.system) * 1000, result, bytes: null, smallBytes: null, gcEvents: null, gcMs: null };
   }
   const small = await allocated(smallRun);
   const full = await allocated(run);
-  return { kind: 'report', ns: full.ns, result: full.result, bytes: full.bytes, smallBytes: small.bytes, gcEvents: full.gcEvents, gcMs: full.gcMs };
+  return { kind: 'report', ns: full.ns, cpuNs: NaN, result: full.result, bytes: full.bytes, smallBytes: small.bytes, gcEvents: full.gcEvents, gcMs: full.gcMs };
 }
 
 async function allocated(run: () => unknown): Promise<{ ns: number; result: unknown; bytes: number; gcEvents: number; gcMs: number }> {

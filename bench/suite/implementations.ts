@@ -27,28 +27,28 @@ export interface Implementation {
 
 export const IMPLEMENTATIONS: readonly Implementation[] = [
   { id: 'compiled', label: 'tsyncio compiled', module: join(HERE, 'workload.compiled.js'), divisors: {} },
-  { id: 'uncompiled', label: 'tsyncio uncompiled (native generators)', module: join(HERE, 'workload.js'), divisors: { 'S2-100': 5, S4: 2, S6: 8 } },
+  { id: 'uncompiled', label: 'tsyncio uncompiled (native generators)', module: join(HERE, 'workload.js'), divisors: { 'S2-100': 5, S4: 2, S6: 16 } },
   {
     id: 'es5',
     label: 'tsc --target ES5 (__generator) on tsyncio',
     module: join(HERE, 'workload.es5.js'),
-    divisors: { S1: 5, 'S2-10': 5, 'S2-100': 50, S3: 2, S4: 4, S5: 5, S6: 8 },
+    divisors: { S1: 5, 'S2-10': 5, 'S2-100': 50, S3: 2, S4: 4, S5: 5, S6: 16 },
   },
   {
     id: 'regenerator',
     label: 'regenerator (Babel) on tsyncio',
     module: join(HERE, 'workload.regenerator.js'),
-    divisors: { S1: 5, 'S2-10': 5, 'S2-100': 50, S3: 2, S4: 4, S5: 5, S6: 8 },
+    divisors: { S1: 5, 'S2-10': 5, 'S2-100': 50, S3: 2, S4: 4, S5: 5, S6: 16 },
   },
-  { id: 'async', label: 'async/await', module: join(HERE, 'impl-async.js'), divisors: { S1: 2, S6: 8 } },
+  { id: 'async', label: 'async/await', module: join(HERE, 'impl-async.js'), divisors: { S1: 2, S6: 16 } },
   {
     id: 'effection',
     label: 'effection 4.1.1',
     module: join(HERE, 'impl-effection.js'),
-    divisors: { S1: 50, 'S2-10': 10, 'S2-100': 50, S3: 100, S4: 20, S5: 10, S6: 40 },
+    divisors: { S1: 50, 'S2-10': 10, 'S2-100': 50, S3: 100, S4: 20, S5: 10, S6: 80 },
   },
-  { id: 'co', label: 'co 4.6.0', module: join(HERE, 'impl-co.js'), divisors: { S1: 10, 'S2-10': 5, 'S2-100': 5, S3: 5, S4: 10, S5: 5, S6: 10 } },
-  { id: 'plain', label: 'plain JavaScript (floor)', module: join(HERE, 'impl-plain.js'), divisors: { S6: 4 } },
+  { id: 'co', label: 'co 4.6.0', module: join(HERE, 'impl-co.js'), divisors: { S1: 10, 'S2-10': 5, 'S2-100': 5, S3: 5, S4: 10, S5: 5, S6: 20 } },
+  { id: 'plain', label: 'plain JavaScript (floor)', module: join(HERE, 'impl-plain.js'), divisors: { S6: 8 } },
   {
     id: 'compiled-debug',
     label: 'tsyncio compiled, loop debug mode on',

@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
 type Mode = 'full' | 'quick' | 'smoke';
 const mode: Mode = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
 const SETTINGS: Record<Mode, { warmUp: number; runs: number; divisor: number }> = {
-  full: { warmUp: 2, runs: 5, divisor: 1 },
+  full: { warmUp: 2, runs: 7, divisor: 1 },
   quick: { warmUp: 1, runs: 3, divisor: 10 },
   smoke: { warmUp: 0, runs: 1, divisor: 1000 },
 };
@@ -140,9 +140,11 @@ async function measureScenario(id: ScenarioId, implementations: readonly Impleme
     for (const cell of cells) cell.child.kill();
   }
   const compiled = cells.find((cell) => cell.implementation.id === 'compiled');
-  const compiledNs = compiled === undefined ? undefined : median(compiled.samples.map((s) => s.ns / compiled.steps));
+  const compiledNs = compiled === undefined ? undefined : median(compiled.samples.map((s) => s.cpuNs / compiled.steps));
   const results: CellResult[] = cells.map((cell) => {
-    const ns = cell.samples.map((s) => s.ns / cell.steps);
+    // CPU time, not wall time: on a machine shared with other work, wall time also counts the time the
+    // process waited for a core (measured here: up to 3× on some runs).
+    const ns = cell.samples.map((s) => s.cpuNs / cell.steps);
     const nsPerStep = median(ns);
     return {
       implementation: cell.implementation.id,
@@ -154,6 +156,7 @@ async function measureScenario(id: ScenarioId, implementations: readonly Impleme
       nsPerStepMin: Math.min(...ns),
       nsPerStepMax: Math.max(...ns),
       runMs: median(cell.samples.map((s) => s.ns / 1e6)),
+      wallNsPerStep: median(cell.samples.map((s) => s.ns / cell.steps)),
       ratioToCompiled: compiledNs === undefined ? null : nsPerStep / compiledNs,
       bytesPerStep: marginalBytesPerStep(id, cell),
       bytesPerStepAverage: (cell.allocation?.bytes ?? NaN) / cell.steps,

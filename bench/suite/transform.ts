@@ -98,7 +98,7 @@ export class Store${k} {
 `;
 }
 
-function generateProject(dir: string, files: number, blocksPerFile: number): { lines: number; coroutines: number; sources: string[] } {
+export function generateProject(dir: string, files: number, blocksPerFile: number): { lines: number; coroutines: number; sources: string[] } {
   const src = join(dir, 'src');
   mkdirSync(src, { recursive: true });
   let lines = 0;
