@@ -867,9 +867,91 @@ export class Lowerer {
         continue;
       }
       const value = this.lowerExpr(d.initializer);
-      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
+      if (!ts.isIdentifier(d.name) && this.containsYield(d.name)) this.destructure(d.name, this.spill(value));
+      else this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
     }
     void rangeNode;
+  }
+
+  /**
+   * Destructuring with `yield` inside (a default, a computed key, an assignment target), for object
+   * patterns: property by property, in the order of the spec's KeyedDestructuringAssignmentEvaluation
+   * (the key; an assignment target's reference; the value read; the default if it is undefined; the
+   * store or the nested pattern). A pattern without `yield` is left to the native destructuring.
+   * Array patterns with `yield` (an iterator to keep and close across suspensions) and rest
+   * properties among yields are declined.
+   */
+  private destructure(target: ts.BindingName | ts.Expression, value: ts.Expression): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    const isPattern = ts.isObjectBindingPattern(target) || ts.isArrayBindingPattern(target) || ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target);
+    if (!this.containsYield(target)) {
+      const place = ts.isObjectBindingPattern(target) || ts.isArrayBindingPattern(target) || (ts.isIdentifier(target) && this.scopes.bindings.some((b) => b.id === target))
+        ? this.bindingToTarget(target as ts.BindingName)
+        : this.rewriteExpr(target as ts.Expression);
+      const assign = f.createAssignment(place, value);
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(isPattern && !ts.isObjectBindingPattern(target) && !ts.isArrayBindingPattern(target) ? f.createParenthesizedExpression(assign) : assign), target));
+      return;
+    }
+    if (!ts.isObjectBindingPattern(target) && !ts.isObjectLiteralExpression(target)) {
+      if (isPattern) throw new Unsupported(target, '`yield` inside an array destructuring pattern is not supported');
+      // A simple assignment target with `yield` in it (`o[yield k]`): its reference, then the store.
+      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.lowerReference(target as ts.Expression), value)), target));
+      return;
+    }
+    // RequireObjectCoercible, as the native pattern does before reading anything.
+    const nullish = f.createLogicalOr(f.createStrictEquality(value, f.createNull()), f.createStrictEquality(value, f.createVoidZero()));
+    const plus = (a: ts.Expression, b: ts.Expression): ts.Expression => f.createBinaryExpression(a, this.SK.PlusToken, b);
+    const shown = f.createCallExpression(f.createIdentifier('String'), undefined, [value]);
+    const message = plus(plus(plus(plus(f.createStringLiteral('Cannot destructure \''), shown), f.createStringLiteral('\' as it is ')), shown), f.createStringLiteral('.'));
+    this.emit(ts.setSourceMapRange(f.createIfStatement(nullish, f.createThrowStatement(f.createNewExpression(f.createIdentifier('TypeError'), undefined, [message]))), target));
+    const parts: { name: ts.PropertyName; target: ts.BindingName | ts.Expression; init: ts.Expression | undefined; node: ts.Node }[] = [];
+    if (ts.isObjectBindingPattern(target)) {
+      for (const e of target.elements) {
+        if (e.dotDotDotToken !== undefined) throw new Unsupported(e, 'a rest property in a destructuring pattern with `yield` is not supported');
+        parts.push({ name: e.propertyName ?? (e.name as ts.Identifier), target: e.name, init: e.initializer, node: e });
+      }
+    } else {
+      for (const p of target.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) parts.push({ name: p.name, target: p.name, init: p.objectAssignmentInitializer, node: p });
+        else if (ts.isPropertyAssignment(p)) {
+          const init = p.initializer;
+          const withDefault = ts.isBinaryExpression(init) && init.operatorToken.kind === this.SK.EqualsToken;
+          parts.push({ name: p.name, target: withDefault ? init.left : init, init: withDefault ? init.right : undefined, node: p });
+        } else throw new Unsupported(p, 'a rest property in a destructuring pattern with `yield` is not supported');
+      }
+    }
+    for (const part of parts) {
+      const name = part.name;
+      let key: ts.Expression;
+      if (ts.isComputedPropertyName(name)) key = this.spill(this.lowerExpr(name.expression));
+      else if (ts.isIdentifier(name)) key = f.createStringLiteral(name.text);
+      else key = ts.isNumericLiteral(name) ? f.createNumericLiteral(name.text) : f.createStringLiteral((name as ts.StringLiteral).text);
+      const sub = part.target;
+      const subIsPattern = ts.isObjectBindingPattern(sub) || ts.isArrayBindingPattern(sub) || ts.isObjectLiteralExpression(sub) || ts.isArrayLiteralExpression(sub);
+      // An assignment target's reference comes before the read (a binding's name resolves to its field).
+      let place: ts.Expression | undefined;
+      if (!subIsPattern && !(ts.isIdentifier(sub) && this.scopes.bindings.some((b) => b.id === sub))) {
+        const t = this.skipOuter(sub as ts.Expression);
+        if (ts.isPropertyAccessExpression(t) && this.containsYield(t)) place = f.createPropertyAccessExpression(this.spill(this.lowerExpr(t.expression)), t.name);
+        else if (ts.isElementAccessExpression(t) && this.containsYield(t)) {
+          const [obj, k] = this.lowerList([t.expression, t.argumentExpression]).map((x) => this.spill(x));
+          place = f.createElementAccessExpression(obj!, k!);
+        } else if (this.containsYield(t)) throw new Unsupported(t, 'unsupported destructuring target around `yield`');
+      }
+      const temp = this.newTemp();
+      const read = ts.isIdentifier(name) ? f.createPropertyAccessExpression(value, name.text) : f.createElementAccessExpression(value, key);
+      this.emit(ts.setSourceMapRange(this.assignField(temp, read), part.node));
+      if (part.init !== undefined) {
+        const skip = this.newLabel();
+        this.emit(f.createIfStatement(f.createStrictInequality(this.thisField_(temp), f.createVoidZero()), f.createBlock([this.setState(skip), this.continueDispatch()])));
+        this.emit(ts.setSourceMapRange(this.assignField(temp, this.lowerExpr(part.init)), part.init));
+        this.mark(skip);
+      }
+      const v = this.stable(this.thisField_(temp));
+      if (place !== undefined) this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(place, v)), part.node));
+      else this.destructure(sub, v);
+    }
   }
 
   private bindingTargets(name: ts.BindingName): ts.Expression[] {
@@ -1086,7 +1168,8 @@ export class Lowerer {
     this.enterScope(s, []);
     if (ts.isVariableDeclarationList(s.initializer)) {
       const d = s.initializer.declarations[0]!;
-      this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
+      if (!ts.isIdentifier(d.name) && this.containsYield(d.name)) this.destructure(d.name, this.spill(value));
+      else this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
     } else {
       if (this.containsYield(s.initializer)) throw new Unsupported(s.initializer, '`yield` in a for-of target is not supported');
       this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.rewriteExpr(s.initializer), value)), s.initializer));
@@ -1457,7 +1540,12 @@ export class Lowerer {
         const [obj, key] = this.lowerList([target.expression, target.argumentExpression]).map((x) => this.spillIf(x, true));
         return f.createAssignment(f.createElementAccessExpression(obj!, key!), this.lowerExpr(e.right));
       }
-      if (this.containsYield(target)) throw new Unsupported(target, '`yield` inside a destructuring target is not supported yet');
+      if (this.containsYield(target)) {
+        // The right side first, then the pattern; the assignment's value is the right side's.
+        const value = this.spill(this.lowerExpr(e.right));
+        this.destructure(target, value);
+        return value;
+      }
       const value = this.lowerExpr(e.right);
       return f.createAssignment(this.rewriteExpr(target as ts.Expression), value);
     }
