@@ -299,7 +299,7 @@ const counts: Record<string, number> = {};
 
 /** @coroutine */
 export function* tally(): Coroutine<void> {
-  counts[(yield) as string]++;
+  eval(String(counts[(yield) as string]));
 }
 `;
 const DECLINED_AT = 'declined.ts:7:3';
