@@ -190,6 +190,10 @@ export class Lowerer {
   /** Environment locals the closure being rewritten reads (captureByCall), and those of the last one. */
   private closureCaptures: Set<string> | undefined;
   private lastCaptures: Set<string> | undefined;
+  /** Jumps and returns waiting for a native finally to run, by code (the `jump` local's value - 1). */
+  private readonly pendingJumps: ({ kind: 'return' } | { kind: 'jump'; target: Target })[] = [];
+  /** The local of `step` holding that code while a native finally runs. */
+  private jumpLocal: string | undefined;
   /** The function declaration being turned into its hoisted assignment (not dropped as a statement). */
   private hoisting: ts.FunctionDeclaration | undefined;
   // Verbatim rewriting context.
@@ -636,6 +640,17 @@ export class Lowerer {
     if (this.isStable(value) || this.isFieldRead(value) || this.tsApi.isIdentifier(value)) return [done, f.createReturnStatement(value)];
     const returned = this.id((this.returnedLocal ??= this.nameTable.fresh('returned')));
     return [f.createExpressionStatement(f.createAssignment(returned, value)), done, f.createReturnStatement(returned)];
+  }
+
+  /** The code of a pending return or jump (see pendingJumps); the `jump` local made on first use. */
+  private pendingCode(p: { kind: 'return' } | { kind: 'jump'; target: Target }): number {
+    if (this.jumpLocal === undefined) {
+      this.jumpLocal = this.nameTable.fresh('jump');
+      this.locals.push(this.jumpLocal);
+    }
+    let i = this.pendingJumps.findIndex((q) => q.kind === p.kind && (p.kind === 'return' || (q.kind === 'jump' && q.target === p.target)));
+    if (i < 0) i = this.pendingJumps.push(p) - 1;
+    return i + 1;
   }
 
   private jumpStatements(target: Target, regions: Region[]): ts.Statement[] {
@@ -1867,6 +1882,8 @@ export class Lowerer {
     const innerLabels: string[] = [];
     let innerBreakable = 0;
     let innerLoops = 0;
+    /** Native try/finally statements around the code being rewritten (jumps leave them by `break label`). */
+    const tryStack: { label: string; used: boolean; codes: Set<number> }[] = [];
 
     const routeJump = (node: ts.BreakStatement | ts.ContinueStatement): ts.Statement => {
       const isBreak = ts.isBreakStatement(node);
@@ -1880,7 +1897,7 @@ export class Lowerer {
         break;
       }
       if (target === undefined) throw new Unsupported(node, 'jump target not found');
-      if (this.nativeFinallyDepth > 0) throw new Unsupported(node, 'a jump out of a try/finally without `yield` inside a suspending region is not supported yet');
+      if (tryStack.length > 0) return throughFinally(node, this.pendingCode({ kind: 'jump', target }), undefined);
       const block = ts.setSourceMapRange(f.createBlock(this.jumpStatements(target, this.regions), false), node);
       this.jumpBlocks.add(block);
       return block;
@@ -2002,10 +2019,8 @@ export class Lowerer {
       }
       if (fnDepth > 0) return ts.visitEachChild(node, visit, this.context);
       if (ts.isReturnStatement(node)) {
-        if (this.nativeFinallyDepth > 0 && (this.returnFinOf(this.regions) !== undefined || this.handlerOf(this.regions) !== null)) {
-          throw new Unsupported(node, 'a `return` inside a try/finally without `yield` within a suspending try is not supported yet');
-        }
         const value = node.expression !== undefined ? visitExpr(node.expression) : f.createVoidZero();
+        if (tryStack.length > 0) return throughFinally(node, this.pendingCode({ kind: 'return' }), value);
         const out = this.returnStatements(value, this.regions);
         if (out.length === 1) return ts.setSourceMapRange(out[0]!, node);
         const block = ts.setSourceMapRange(f.createBlock(out, false), node);
@@ -2046,6 +2061,8 @@ export class Lowerer {
         }
       }
       if (ts.isTryStatement(node) && node.finallyBlock !== undefined) {
+        const guard = { label: '', used: false, codes: new Set<number>() };
+        tryStack.push(guard);
         this.nativeFinallyDepth++;
         let tryBlock: ts.Block;
         let catchClause: ts.CatchClause | undefined;
@@ -2054,9 +2071,40 @@ export class Lowerer {
           catchClause = node.catchClause !== undefined ? (ts.visitNode(node.catchClause, visit) as ts.CatchClause) : undefined;
         } finally {
           this.nativeFinallyDepth--;
+          tryStack.pop();
         }
         const finallyBlock = ts.visitNode(node.finallyBlock, visit) as ts.Block;
-        return f.updateTryStatement(node, tryBlock, catchClause, finallyBlock);
+        const updated = f.updateTryStatement(node, tryBlock, catchClause, finallyBlock);
+        if (!guard.used) return updated;
+        // A return/break/continue inside left through `break guard`, so the finally runs while the
+        // label being run is still this one (a throw from it goes to this case's handler); then it
+        // goes on: out through the next native finally, or to where it was going.
+        const jump = this.id(this.jumpLocal!);
+        const pending = f.createStrictInequality(jump, f.createVoidZero());
+        const outer = tryStack[tryStack.length - 1];
+        let onward: ts.Statement;
+        if (outer !== undefined) {
+          outer.used = true;
+          outer.label ||= this.nameTable.fresh('guarded');
+          for (const code of guard.codes) outer.codes.add(code);
+          onward = f.createBreakStatement(outer.label);
+        } else {
+          const clauses = [...guard.codes].sort((a, b) => a - b).map((code) => {
+            const p = this.pendingJumps[code - 1]!;
+            const reset = f.createExpressionStatement(f.createAssignment(this.id(this.jumpLocal!), f.createVoidZero()));
+            const go = p.kind === 'return' ? this.returnStatements(this.id((this.returnedLocal ??= this.nameTable.fresh('returned'))), this.regions) : this.jumpStatements(p.target, this.regions);
+            return f.createCaseClause(f.createNumericLiteral(code), [reset, ...go]);
+          });
+          onward = f.createSwitchStatement(jump, f.createCaseBlock(clauses));
+        }
+        return ts.setSourceMapRange(
+          f.createBlock([
+            f.createExpressionStatement(f.createAssignment(this.id(this.jumpLocal!), f.createVoidZero())),
+            f.createLabeledStatement(guard.label, updated),
+            f.createIfStatement(pending, onward),
+          ], true),
+          node,
+        );
       }
       return ts.visitEachChild(node, visit, this.context);
     };
@@ -2092,6 +2140,20 @@ export class Lowerer {
         this.verbatimLoops = savedVerbatimLoops;
         this.nativeFinallyDepth = savedFinally;
       }
+    };
+
+    /** `{ returned = v; jump = code; break guard; }`: leaving through the innermost native finally. */
+    const throughFinally = (node: ts.Node, code: number, value: ts.Expression | undefined): ts.Statement => {
+      const guard = tryStack[tryStack.length - 1]!;
+      guard.used = true;
+      guard.codes.add(code);
+      guard.label ||= this.nameTable.fresh('guarded');
+      const out: ts.Statement[] = [];
+      if (value !== undefined) out.push(f.createExpressionStatement(f.createAssignment(this.id((this.returnedLocal ??= this.nameTable.fresh('returned'))), value)));
+      out.push(f.createExpressionStatement(f.createAssignment(this.id(this.jumpLocal!), f.createNumericLiteral(code))), f.createBreakStatement(guard.label));
+      const block = ts.setSourceMapRange(f.createBlock(out, false), node);
+      this.jumpBlocks.add(block);
+      return block;
     };
 
     const withLoop = (body: () => ts.Node): ts.Node => {

@@ -141,8 +141,7 @@ describe('generated programs', () => {
       }),
       { numRuns: RUNS },
     );
-    // Most programs must really compile, or the property says little (declines today: a return or
-    // jump inside a try/finally without yield within a suspending try).
+    // Most programs must really compile, or the property says little.
     console.log(`generated programs: ${RUNS - declined} compiled, ${declined} declined`);
     expect(declined).toBeLessThan(RUNS * 0.2);
   });
