@@ -18,10 +18,10 @@ export interface CoroutineChainEntry extends CoroutineFrameInfo {
 interface ChainRecord {
   /** Innermost first: the order the error went through them. */
   readonly entries: CoroutineChainEntry[];
-  /** The frame of each entry. */
-  readonly frames: Frame[];
+  /** The frame of each entry; weakly, as an error may outlive its frames by far (a failed task keeps it). */
+  readonly frames: WeakRef<Frame>[];
   /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it. */
-  last: Frame | null;
+  last: WeakRef<Frame> | null;
 }
 
 const records = new WeakMap<object, ChainRecord>();
@@ -58,10 +58,10 @@ function entryFor(frame: Frame, label: number, fiber: Fiber | null): CoroutineCh
 export function noteThrowInto(error: unknown, frame: Frame | null, fiber: Fiber | null): void {
   if (frame === null || !isObject(error)) return;
   const record = recordOf(error);
-  if (record.last === frame) return;
+  if (record.last?.deref() === frame) return;
   record.entries.push(entryFor(frame, frame.state, fiber));
-  record.frames.push(frame);
-  record.last = frame;
+  record.last = new WeakRef(frame);
+  record.frames.push(record.last);
 }
 
 /**
@@ -74,8 +74,9 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
     const record = recordOf(error);
     // The frame it left: already listed if the error was thrown into it; otherwise it started there
     // (or in a frame it called synchronously, which the JS stack above shows).
-    if (record.last !== frame) {
-      const index = record.frames.lastIndexOf(frame);
+    if (record.last?.deref() !== frame) {
+      let index = record.frames.length - 1;
+      while (index >= 0 && record.frames[index]!.deref() !== frame) index--;
       if (index >= 0) {
         // Thrown into it earlier, it went through frames of another driver inside it (a native
         // generator's yield* into a compiled frame): those are inner to it, so it moves after them.
@@ -83,13 +84,13 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
         record.frames.push(...record.frames.splice(index, 1));
       } else {
         record.entries.push(entryFor(frame, -1, fiber));
-        record.frames.push(frame);
+        record.frames.push(new WeakRef(frame));
       }
     }
     if (caller !== null) {
       record.entries.push(entryFor(caller, caller.state, fiber));
-      record.frames.push(caller);
-      record.last = caller;
+      record.last = new WeakRef(caller);
+      record.frames.push(record.last);
     } else {
       record.last = null;
     }

@@ -1,9 +1,20 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, inject, it } from 'vitest';
 import { coroutine, type Coroutine } from '../../runtime/coroutine.js';
 import { coroutineChainOf } from '../../runtime/debug/chain.js';
 import { EventLoop } from '../../runtime/loop.js';
 import type { Future } from '../../runtime/future.js';
 import { SOURCE_FILE, frames, inspecting, mixed, natives, plainFrame, positionIn, positionOf, throwing, type DebugCoroutines } from './coroutines.js';
+
+function exposeGc(): () => void {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (typeof existing === 'function') return existing;
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as unknown;
+  if (typeof collect !== 'function') throw new Error('could not expose gc()');
+  return collect as () => void;
+}
 
 /** In the compiled project the "native" test coroutines are compiled too: frames with the transformer's tables. */
 const compiledCoroutines = inject('compiledCoroutines');
@@ -243,6 +254,30 @@ describe('the coroutine chain of an error', () => {
     loop.close();
     // The frames' own driver has no task; they ran inside the step of `mixed`.
     expect(coroutineChainOf(error).map((entry) => `${entry.name}@${entry.task}`)).toEqual(['leaf@mixed', 'middle@mixed', 'outer@mixed', '<generator>@mixed']);
+  });
+
+  it('an error keeps its chain as descriptions, not the frames it went through', async () => {
+    const setup = (): { error: Error; root: WeakRef<object> } => {
+      const loop = new EventLoop({ clock: 'virtual' });
+      loop.setExceptionHandler(() => {});
+      const future = loop.createFuture<string>();
+      const coro = frames.outer(future);
+      const task = loop.createTask(coro);
+      loop.runOnce();
+      const error = new Error('kept');
+      future.setException(error);
+      expect(() => loop.runUntilComplete(task)).toThrow(error);
+      loop.close();
+      return { error, root: new WeakRef(coro) };
+    };
+    const { error, root } = setup();
+    const collect = exposeGc();
+    for (let turn = 0; turn < 5 && root.deref() !== undefined; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      collect();
+    }
+    expect(root.deref()).toBeUndefined();
+    expect(coroutineChainOf(error).map((entry) => entry.name)).toEqual(['leaf', 'middle', 'outer']);
   });
 
   it('a thrown non-Error object gets a chain but no stack; a primitive gets neither', () => {
