@@ -28,7 +28,7 @@ const VITES = [
   { label: 'vite 8', pkg: 'vite8' },
 ] as const;
 
-const FRAME_CLASSES = ['countdown$Frame', 'failing$Frame', 'leaf$Frame', 'main$Frame', 'middle$Frame'];
+const FRAME_CLASSES = ['countdown$Frame', 'failing$Frame', 'leaf$Frame', 'main$Frame', 'middle$Frame', 'relay$Frame'];
 
 /** The outer vitest's variables would make the nested tools think they run inside it. */
 const CLEAN_ENV: NodeJS.ProcessEnv = { NODE_ENV: undefined, TEST: undefined, VITEST: undefined, VITEST_MODE: undefined, VITEST_POOL_ID: undefined, VITEST_WORKER_ID: undefined };

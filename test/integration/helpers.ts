@@ -187,7 +187,9 @@ export function writeProject(toolchain: Toolchain, name: string, files: Record<s
 
 /**
  * A `yield*` chain three deep whose leaves sleep, an error thrown from a coroutine after a sleep and
- * caught two frames up, try/catch/finally, and (with `generators: 'all'`) an unmarked generator.
+ * caught two frames up, try/catch/finally, and (with `generators: 'all'`) an unmarked generator; then
+ * throws from the innermost of chains of 1, 3 and 50 coroutines, each printed as the JS frame of the
+ * throw and the coroutine chain appended to the error's stack.
  */
 export const MAIN_TS = `import { run, sleep, type Coroutine } from 'tsyncio';
 
@@ -210,6 +212,12 @@ function* middle(n: number): Coroutine<number> {
 function* failing(message: string): Coroutine<never> {
   yield* sleep(1);
   throw new Error(message);
+}
+
+/** @coroutine */
+function* relay(depth: number): Coroutine<never> {
+  if (depth === 0) return yield* failing('deep');
+  return yield* relay(depth - 1);
 }
 
 // Not marked: compiled only under generators: 'all'.
@@ -235,6 +243,29 @@ function* main(): Coroutine<void> {
     log.push(\`chain: \${chain.length === 0 ? 'none' : chain.join(' <- ')}\`);
   } finally {
     log.push('finally ran');
+  }
+  // Chains of 1, 3 and 50 coroutines whose innermost throws after a resume: the JS frame of the
+  // throw, and the chain appended to the stack with runs of one entry folded ("48 x ...").
+  for (const depth of [1, 3, 50]) {
+    try {
+      yield* (depth === 1 ? failing('deep') : relay(depth - 2));
+    } catch (error) {
+      const stack = (error as Error).stack ?? '';
+      const top = /^\\s+at (\\S+) \\((?:.*[\\\\/])?([^\\\\/]*?):(\\d+):(\\d+)\\)/m.exec(stack);
+      const folded: string[] = [];
+      let last = '';
+      let count = 0;
+      for (const line of [...stack.split('\\n').filter((text) => text.startsWith('  in ')).map((text) => text.trim()), '']) {
+        if (line === last) {
+          count++;
+          continue;
+        }
+        if (last !== '') folded.push(count > 1 ? \`\${count} x \${last}\` : last);
+        last = line;
+        count = 1;
+      }
+      log.push(\`depth \${depth}: \${top === null ? '?' : \`\${top[1]} at \${top[2]}:\${top[3]}:\${top[4]}\`}; chain: \${folded.length === 0 ? 'none' : folded.join(' <- ')}\`);
+    }
   }
 }
 
@@ -262,20 +293,28 @@ export const EXPECTED_OUTPUT = [
   'in failing$Frame.step',
   `chain: in coroutine failing (main.ts) [task Task-1] <- in coroutine main (${positionInMain("yield* failing('boom')", 'yield*')}) [task Task-1]`,
   'finally ran',
+  ...[1, 3, 50].map((depth) => {
+    const entry = (name: string, where: string): string => `in coroutine ${name} (${where}) [task Task-1]`;
+    const relays = depth === 1 ? [] : [entry('relay', positionInMain("return yield* failing('deep')", 'yield*')), ...(depth > 2 ? [`${depth > 3 ? `${depth - 2} x ` : ''}${entry('relay', positionInMain('return yield* relay(depth - 1)', 'yield*'))}`] : [])];
+    const chain = [entry('failing', 'main.ts'), ...relays, entry('main', positionInMain("yield* (depth === 1 ? failing('deep')", 'yield*'))];
+    return `depth ${depth}: failing$Frame.step at ${positionInMain('throw new Error(message)', 'new Error')}; chain: ${chain.join(' <- ')}`;
+  }),
 ].join('\n');
 
 /**
  * The same program uncompiled (native generators): V8 names the generator function, and no chain, as
  * the error never left a suspended frame for the runtime to see (main caught it inside V8's yield*).
  */
-export const EXPECTED_NATIVE_OUTPUT = EXPECTED_OUTPUT.replace('in failing$Frame.step', 'in failing').replace(/^chain: .*$/m, 'chain: none');
+export const EXPECTED_NATIVE_OUTPUT = EXPECTED_OUTPUT.replace('in failing$Frame.step', 'in failing')
+  .replace(/^chain: .*$/m, 'chain: none')
+  .replace(/^(depth \d+: )failing\$Frame\.step( at \S+; chain: ).*$/gm, '$1failing$2none');
 
 /** (a) the emitted JavaScript really was transformed: every generator became a frame class. */
 export function expectTransformed(project: string): void {
   const js = readFileSync(join(project, 'out', 'main.js'), 'utf8');
   expect(js, 'a generator function survived: the plugin did not run').not.toMatch(/function\s*\*/);
   const classes = [...js.matchAll(/class (\w+\$Frame)\b/g)].map((m) => m[1]).sort();
-  expect(classes).toEqual(['countdown$Frame', 'failing$Frame', 'leaf$Frame', 'main$Frame', 'middle$Frame']);
+  expect(classes).toEqual(['countdown$Frame', 'failing$Frame', 'leaf$Frame', 'main$Frame', 'middle$Frame', 'relay$Frame']);
   expect(js).toMatch(/from 'tsyncio'/);
   expect(existsSync(join(project, 'out', 'main.js.map'))).toBe(true);
 }
