@@ -37,16 +37,34 @@ const creationSites = new WeakMap<object, string>();
 const runtimeDirectory = new URL('..', import.meta.url);
 const runtimePaths = [runtimeDirectory.href, decodeURIComponent(runtimeDirectory.pathname)];
 
-/** The stack where `object` was made, without the runtime's own frames. */
+function isRuntimeFile(fileName: string | null | undefined): boolean {
+  return fileName != null && runtimePaths.some((path) => fileName.startsWith(path));
+}
+
+/**
+ * The stack where `object` was made, without the runtime's own frames. Under --enable-source-maps a
+ * printed line names the mapped source (runtime/loop.ts, not dist/runtime/loop.js), so frames are
+ * told apart by the generated file of their call sites, captured at the same point beside the text.
+ */
 export function captureCreationSite(): string {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  return stack
-    .split('\n')
-    .slice(1)
-    .filter((line) => !runtimePaths.some((path) => line.includes(path)))
+  const prepare = Error.prepareStackTrace;
+  let text: unknown;
+  let sites: unknown;
+  try {
+    Error.stackTraceLimit = 40;
+    text = new Error().stack;
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    sites = new Error().stack;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  if (typeof text !== 'string') return '';
+  const lines = text.split('\n').filter((line) => line.startsWith('    at '));
+  const callSites = Array.isArray(sites) && sites.length === lines.length ? (sites as NodeJS.CallSite[]) : null;
+  return lines
+    .filter((line, index) => (callSites !== null ? !isRuntimeFile(callSites[index]!.getFileName()) : !runtimePaths.some((path) => line.includes(path))))
     .slice(0, 10)
     .join('\n');
 }

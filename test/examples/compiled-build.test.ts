@@ -173,6 +173,21 @@ describe("examples/debug-trace.ts: the output README's Debugging section shows",
     const printed = debug.stdout.split('\n').filter((line) => !line.startsWith('    at ')).join('\n').trim();
     expect(printed).toBe(expected.filter((line) => !isReport(line)).join('\n'));
     const report = expected.find(isReport)!.replace(/took \d+\.\d ms/, 'took N ms');
+    // A creation site under --enable-source-maps: the runtime's frames print as their .ts sources,
+    // still left out (told apart by their generated files).
+    writeFileSync(
+      join(plain, 'examples', 'lost.js'),
+      "import { createTask, run, sleep } from '../runtime/index.js';\n" +
+        "function* failing() { yield* sleep(1); throw new Error('lost'); }\n" +
+        "function* main() { createTask(failing(), { name: 'lost' }); yield* sleep(5); }\n" +
+        'await run(main(), { debug: true });\n',
+    );
+    const lost = spawnSync(process.execPath, ['--enable-source-maps', join(plain, 'examples', 'lost.js')], { cwd: REPO, encoding: 'utf8' });
+    const createdAt = lost.stderr.slice(lost.stderr.indexOf('created at:\n') + 'created at:\n'.length).split('\n');
+    expect(lost.stderr).toContain('Task exception was never retrieved (task lost)');
+    expect(createdAt[0]).toMatch(/^ {4}at main \(.*lost\.js:3:20\)$/);
+    expect(createdAt.filter((line) => /runtime[\\/]/.test(line))).toEqual([]);
+
     // Only the watcher's step is slow by construction (a loaded machine may add others).
     const watcher = debug.stderr.split('\n').filter((line) => line.startsWith('Executing task watcher '));
     expect(watcher.map((line) => line.replace(/took \d+\.\d ms/, 'took N ms'))).toEqual([report]);
