@@ -883,7 +883,7 @@ export class Lowerer {
       }
       const value = this.lowerExpr(d.initializer);
       if (!ts.isIdentifier(d.name) && this.containsYield(d.name)) this.destructure(d.name, this.spill(value));
-      else this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), value)), d));
+      else this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(this.bindingToTarget(d.name), this.keepName(d.name, value, d.initializer))), d));
     }
     void rangeNode;
   }
@@ -1041,6 +1041,29 @@ export class Lowerer {
     }
   }
 
+  /**
+   * `const f = () => {}` names the function `f`; `this.f = () => {}` would not (a property is no
+   * identifier reference). An anonymous function or class stored in a frame field gets its name from a
+   * property definition instead, which names it the same way: `({ f: () => {} }).f`.
+   */
+  private keepName(name: ts.Node, value: ts.Expression, original: ts.Expression | undefined): ts.Expression {
+    const ts = this.tsApi;
+    const f = this.f;
+    if (original === undefined || !ts.isIdentifier(name)) return value;
+    const b = this.scopes.bindings.find((x) => x.id === name) ?? this.scopes.refs.get(name);
+    if (b !== undefined && !this.onFrame(b)) return value;
+    const inner = this.skipOuter(original);
+    const anonymous = ts.isArrowFunction(inner) || ((ts.isFunctionExpression(inner) || ts.isClassExpression(inner)) && inner.name === undefined);
+    if (!anonymous) return value;
+    const text = name.text;
+    // `__proto__: v` would set the prototype; a computed key names the function all the same (below
+    // ES2015 TypeScript writes that key as an assignment, which names nothing).
+    if (text === '__proto__' && this.captureByCall) throw new Unsupported(original, 'an anonymous function named `__proto__` by its binding needs a target of ES2015 or later');
+    const key = text === '__proto__' ? f.createComputedPropertyName(f.createStringLiteral(text)) : f.createIdentifier(text);
+    const holder = f.createParenthesizedExpression(f.createObjectLiteralExpression([f.createPropertyAssignment(key, value)], false));
+    return text === '__proto__' ? f.createElementAccessExpression(holder, f.createStringLiteral(text)) : f.createPropertyAccessExpression(holder, text);
+  }
+
   /** `((env) => closure)(this.$env)`: the closure keeps the environments current where it is made. */
   private withCaptures(closure: ts.Expression, captures: Set<string> | undefined): ts.Expression {
     if (captures === undefined || captures.size === 0) return closure;
@@ -1108,10 +1131,10 @@ export class Lowerer {
       if (b !== undefined && this.onFrame(b)) return this.ownRef(b, name);
       return f.createIdentifier(name.text);
     }
-    const withDefault = (target: ts.Expression, init: ts.Expression | undefined): ts.Expression => {
+    const withDefault = (target: ts.Expression, init: ts.Expression | undefined, bound: ts.BindingName): ts.Expression => {
       if (init === undefined) return target;
       if (this.containsYield(init)) throw new Unsupported(init, '`yield` in a destructuring default is not supported yet');
-      return f.createAssignment(target, this.rewriteExpr(init));
+      return f.createAssignment(target, this.keepName(bound, this.rewriteExpr(init), init));
     };
     if (ts.isObjectBindingPattern(name)) {
       return f.createObjectLiteralExpression(
@@ -1123,7 +1146,7 @@ export class Lowerer {
             if (this.containsYield(e.propertyName)) throw new Unsupported(e, '`yield` in a computed destructuring key is not supported yet');
             key = f.createComputedPropertyName(this.rewriteExpr(e.propertyName.expression));
           } else key = e.propertyName;
-          return f.createPropertyAssignment(key, withDefault(this.bindingToTarget(e.name), e.initializer));
+          return f.createPropertyAssignment(key, withDefault(this.bindingToTarget(e.name), e.initializer, e.name));
         }),
       );
     }
@@ -1131,7 +1154,7 @@ export class Lowerer {
       name.elements.map((e) => {
         if (ts.isOmittedExpression(e)) return e;
         if (e.dotDotDotToken !== undefined) return f.createSpreadElement(this.bindingToTarget(e.name));
-        return withDefault(this.bindingToTarget(e.name), e.initializer);
+        return withDefault(this.bindingToTarget(e.name), e.initializer, e.name);
       }),
     );
   }
@@ -1925,11 +1948,19 @@ export class Lowerer {
         const key = ts.isPropertyAccessExpression(node) ? f.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
         return ts.setSourceMapRange(this.superGet(key), node);
       }
+      if (ts.isBinaryExpression(node) && ts.isIdentifier(node.left)) {
+        const op = node.operatorToken.kind;
+        if (op === SK.EqualsToken || op === SK.BarBarEqualsToken || op === SK.AmpersandAmpersandEqualsToken || op === SK.QuestionQuestionEqualsToken) {
+          const visited = ts.visitEachChild(node, visit, this.context) as ts.BinaryExpression;
+          if (ts.isIdentifier(visited.left)) return visited;
+          return f.updateBinaryExpression(visited, visited.left, visited.operatorToken, this.keepName(node.left, visited.right, node.right));
+        }
+      }
       if (ts.isShorthandPropertyAssignment(node)) {
         const b = this.scopes.refs.get(node.name);
         if (b !== undefined && this.onFrame(b) && !this.isClassOwnName(b, node.name)) {
           const target = b.field !== undefined ? this.fieldRef(b, node.name, nonArrowDepth > 0) : fnDepth > 0 ? this.capturedRef(b, node.name) : this.ownRef(b, node.name);
-          const value = node.objectAssignmentInitializer !== undefined ? f.createAssignment(target, visitExpr(node.objectAssignmentInitializer)) : target;
+          const value = node.objectAssignmentInitializer !== undefined ? f.createAssignment(target, this.keepName(node.name, visitExpr(node.objectAssignmentInitializer), node.objectAssignmentInitializer)) : target;
           return ts.setSourceMapRange(f.createPropertyAssignment(node.name.text, value), node);
         }
         if (b === undefined && node.objectAssignmentInitializer === undefined) {
@@ -2189,7 +2220,7 @@ export class Lowerer {
     const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
     const exprs: ts.Expression[] = [];
     for (const d of list.declarations) {
-      if (d.initializer !== undefined) exprs.push(ts.setSourceMapRange(f.createAssignment(this.bindingToTarget(d.name), visitExpr(d.initializer)), d));
+      if (d.initializer !== undefined) exprs.push(ts.setSourceMapRange(f.createAssignment(this.bindingToTarget(d.name), this.keepName(d.name, visitExpr(d.initializer), d.initializer)), d));
       else if (!isVar) for (const target of this.bindingTargets(d.name)) exprs.push(f.createAssignment(target, f.createVoidZero()));
     }
     if (exprs.length === 0) return undefined;
