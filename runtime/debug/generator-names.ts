@@ -72,7 +72,9 @@ export function inspectedGeneratorLocation(generator: object): GeneratorLocation
   let url = scriptUrls.get(location.scriptId);
   if (url === undefined) {
     listScripts(inspector);
-    url = scriptUrls.get(location.scriptId);
+    // An id still unknown is not looked for again.
+    url = scriptUrls.get(location.scriptId) ?? '';
+    scriptUrls.set(location.scriptId, url);
   }
   if (url === undefined || url === '') return undefined;
   try {
