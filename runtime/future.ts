@@ -1,4 +1,4 @@
-import { CancelledError, InvalidStateError, RuntimeError } from './errors.js';
+import { CancelledError, InvalidStateError, RuntimeError, cancellation } from './errors.js';
 import type { EventLoop } from './loop.js';
 import { runningLoopOrNull } from './running.js';
 import { rememberCreationSite } from './debug/debug-mode.js';
@@ -214,7 +214,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal The CancelledError that awaiting this cancelled future throws. */
   makeCancelledError(): CancelledError {
-    return this.cancelledError ?? new CancelledError(this.cancelMessage);
+    return this.cancelledError ?? cancellation(this.cancelMessage, this.boundLoop?.debug ?? false);
   }
 
   /** @internal */

@@ -1,5 +1,5 @@
 import { type Awaitable, type AwaitedResult } from './awaited.js';
-import { CancelledError } from './errors.js';
+import { CancelledError, cancellation } from './errors.js';
 import { Future } from './future.js';
 import type { EventLoop } from './loop.js';
 import { getRunningLoop, runningLoopOrNull } from './running.js';
@@ -74,7 +74,7 @@ export class GatheringFuture<T> extends Future<T> {
 
   /** @internal What the gather fails with once its cancelled children have finished. */
   makeRequestedCancelledError(): CancelledError {
-    return new CancelledError(this.requestedCancelMessage);
+    return cancellation(this.requestedCancelMessage, this.getLoop()?.debug ?? false);
   }
 }
 

@@ -3,7 +3,7 @@ import { noteThrowInto } from './debug/chain.js';
 import type { CoroutineFrameInfo } from './debug/frame-info.js';
 import { printTaskStack, taskStack } from './debug/print.js';
 import type { PrintStackOptions, StackOptions } from './debug/stack.js';
-import { CancelledError, RuntimeError } from './errors.js';
+import { CancelledError, RuntimeError, cancellation } from './errors.js';
 import { drive, type Fiber } from './fiber.js';
 import { Frame } from './frame.js';
 import { Future, type FutureWaiter } from './future.js';
@@ -100,7 +100,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       // Sleeping: asyncio cancels the sleep's future; the task wakes with CancelledError.
       this.loop.cancelSleep(this);
       this.resumeMode = THROW;
-      this.resumeValue = new CancelledError(message);
+      this.resumeValue = cancellation(message, this.loop.debug);
       noteThrowInto(this.resumeValue, this.top, this);
       this.loop.scheduleTask(this);
       return true;
@@ -180,7 +180,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     if (this.mustCancel) {
       this.mustCancel = false;
       mode = THROW;
-      value = new CancelledError(this.pendingCancelMessage);
+      value = cancellation(this.pendingCancelMessage, this.loop.debug);
       noteThrowInto(value, this.top, this);
     }
     const loop = this.loop;
@@ -264,7 +264,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     }
     if (this.mustCancel) {
       this.mustCancel = false;
-      this.resumeWithError(new CancelledError(this.pendingCancelMessage));
+      this.resumeWithError(cancellation(this.pendingCancelMessage, this.loop.debug));
       return;
     }
     this.sleepValue = value;

@@ -5,6 +5,7 @@ import { EventLoop } from '../../runtime/loop.js';
 import { allTasks, createTask, currentTask, run } from '../../runtime/run.js';
 import { sleep } from '../../runtime/sleep.js';
 import { Task } from '../../runtime/task.js';
+import { coroutineChainOf } from '../../runtime/debug/chain.js';
 
 function virtualLoop(): EventLoop {
   return new EventLoop({ clock: 'virtual' });
@@ -369,6 +370,37 @@ describe('Task and Promises', () => {
 });
 
 describe('Task cancellation', () => {
+  it("the CancelledError thrown into the coroutine has no JS stack of the loop's internals unless the loop is in debug mode; its coroutine chain says where it was", () => {
+    for (const debug of [false, true]) {
+      const loop = new EventLoop({ clock: 'virtual', debug });
+      let caught: unknown;
+      function* sleeper(): Coroutine<void> {
+        try {
+          yield* sleep(100);
+        } catch (error) {
+          caught = error;
+          throw error;
+        }
+      }
+      function* main(): Coroutine<void> {
+        const sleeping = loop.createTask(sleeper(), { name: 'sleeper' });
+        const waiting = loop.createTask(sleeper(), { name: 'waiter' });
+        yield* sleep(1);
+        sleeping.cancel();
+        waiting.cancel();
+        yield* sleep(1);
+      }
+      loop.runUntilComplete(main());
+      loop.close();
+      expect(caught).toBeInstanceOf(CancelledError);
+      const stack = (caught as Error).stack ?? '';
+      const jsFrames = stack.split('\n').filter((line) => /^\s+at /.test(line));
+      if (debug) expect(jsFrames.length).toBeGreaterThan(0);
+      else expect(jsFrames).toEqual([]);
+      expect(coroutineChainOf(caught).length).toBeGreaterThan(0);
+    }
+  });
+
   it('throws CancelledError at the suspension point; finally runs; the task ends cancelled with the message', () => {
     const loop = virtualLoop();
     const trace: string[] = [];
