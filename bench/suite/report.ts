@@ -249,7 +249,7 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push(`- **${implementation.label}**${scaledDown.length > 0 ? ` — sizes scaled down (normalised per step): ${scaledDown.join(', ')}` : ''}`);
   }
   lines.push('');
-  for (const [variant, description] of Object.entries(results.variants)) lines.push(`- \`workload.${variant}.js\`: ${description}`);
+  for (const [variant, description] of Object.entries(results.variants)) lines.push(variant === 'runtime' ? `- the runtime: ${description}` : `- \`workload.${variant}.js\`: ${description}`);
   lines.push('');
   lines.push('The four tsyncio lines run one source, [`bench/suite/workload.ts`](suite/workload.ts), on the tsyncio loop (virtual clock); the ES5 and regenerator generator objects are accepted by the loop as they are (they have `next` and `throw`) and driven through the same adapter as native generators. The others are written to do the same logical work:');
   for (const note of NOTES) lines.push(`- ${note}`);

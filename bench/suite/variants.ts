@@ -7,7 +7,7 @@
  * Each is checked to be what it claims (every coroutine compiled, no generator function left), so a
  * build that silently did nothing cannot be measured as one that worked.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ function countGeneratorFunctions(code: string): number {
 }
 
 /** Writes the three variants; returns what each is, for the report. */
-export function buildVariants(): Record<Variant, string> {
+export function buildVariants(): Record<Variant | 'runtime', string> {
   const source = readFileSync(SOURCE, 'utf8');
   const generators = countGeneratorFunctions(source);
 
@@ -83,7 +83,12 @@ export function buildVariants(): Record<Variant, string> {
   }
   writeFileSync(VARIANT_FILES.regenerator, regenerator);
 
+  // npm run build compiles the runtime's own coroutines (scripts/build-runtime.mjs); a plain tsc build does not.
+  const runtimeCompiled = existsSync(join(REPO, 'dist', 'runtime', 'compiled-support.js')) && readFileSync(join(REPO, 'dist', 'runtime', 'queue.js'), 'utf8').includes('$Frame');
   return {
+    runtime: runtimeCompiled
+      ? 'dist/runtime as npm run build makes it: its own coroutines (Queue.get/put, gather, ...) compiled to frames, for every tsyncio line'
+      : 'dist/runtime built plain (its own coroutines are native generators)',
     compiled: `transformCode (dist/transformer), ${compiled.compiled.length}/${generators} coroutines compiled to frame classes, target ES2022`,
     es5: `ts.transpileModule target ES5 (TypeScript ${ts.version}), __generator state machines`,
     regenerator: `@babel/core + @babel/plugin-transform-regenerator over the plain build; the regenerator runtime inlined as Babel's _regenerator helper`,
