@@ -198,6 +198,9 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
         if (c.interveningNames.has(name)) throw new Unsupported(c.fn, `it uses '${name}', which is not visible where its frame class is placed`);
       }
     }
+    if (scopes.usesPrivateNames && (enclosing !== undefined || enclosingClass(tsApi, c.fn) === undefined)) {
+      throw new Unsupported(c.fn, 'private names (#x) of a class around it need its frame class inside that class, which only a method of the class itself gets');
+    }
     const result: Lowered = { entries: [], declines: new Map() };
     const made = new Map<ts.Node, Compiled | undefined>();
     let lowerer: Lowerer;
@@ -259,11 +262,25 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
 
   const debugFile = options.projectRoot !== undefined ? relativePath(options.projectRoot, sourceFile.fileName) : sourceFile.fileName;
   const classesByContainer = new Map<ts.Node, ts.Statement[]>();
+  /** Frame classes that name a class's private members: made in a static block of that class. */
+  const blocksByHost = new Map<ts.Node, ts.Statement[]>();
   for (const [, entry] of compiled) {
     const debug = debugInfo(tsApi, sourceFile, entry, debugFile, options.originalPosition);
     const statements = emitFrameClass(tsApi, f, entry.className, entry.lowered, names, entry.candidate.fn, debug);
+    const host = entry.lowered.usesPrivateNames ? enclosingClass(tsApi, entry.candidate.fn) : undefined;
     const list = classesByContainer.get(entry.container) ?? [];
-    list.push(...statements);
+    if (host === undefined) list.push(...statements);
+    else {
+      // `let X$Frame;` where frame classes go, `static { X$Frame = class X$Frame {...}; link(X$Frame); }`
+      // first in the class: #names are visible only inside the class body, and the class's
+      // definition runs the block before anything can call the method.
+      list.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(entry.className)], tsApi.NodeFlags.Let)));
+      const [declaration, link] = statements as [ts.ClassDeclaration, ts.Statement];
+      const expression = tsApi.setSourceMapRange(f.createClassExpression(undefined, declaration.name, undefined, undefined, declaration.members), declaration);
+      const block = blocksByHost.get(host) ?? [];
+      block.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(entry.className), expression)), link);
+      blocksByHost.set(host, block);
+    }
     classesByContainer.set(entry.container, list);
   }
 
@@ -283,7 +300,14 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
   const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
     const entry = compiled.get(node);
     if (entry !== undefined) return replaceFunction(tsApi, f, entry, node as Candidate['fn']);
-    const visited = tsApi.visitEachChild(node, visit, context);
+    let visited = tsApi.visitEachChild(node, visit, context);
+    const block = blocksByHost.get(node);
+    if (block !== undefined && (tsApi.isClassDeclaration(visited) || tsApi.isClassExpression(visited))) {
+      const members = [f.createClassStaticBlockDeclaration(f.createBlock(block, true)), ...visited.members];
+      visited = tsApi.isClassDeclaration(visited)
+        ? f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members)
+        : f.updateClassExpression(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
+    }
     if (classesByContainer.has(node)) {
       if (tsApi.isBlock(visited)) return f.updateBlock(visited, withClasses(node, visited.statements));
       if (tsApi.isModuleBlock(visited)) return f.updateModuleBlock(visited, withClasses(node, visited.statements));
@@ -328,6 +352,12 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
   while (at < statements.length && tsApi.isExpressionStatement(statements[at]!) && tsApi.isStringLiteral((statements[at] as ts.ExpressionStatement).expression)) at++;
   statements.splice(at, 0, ...runtimeImport);
   return f.updateSourceFile(visitedFile, statements);
+}
+
+/** The class whose body `fn` is in (its private names are visible there). */
+function enclosingClass(tsApi: typeof ts, fn: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = fn.parent; n !== undefined; n = n.parent) if (tsApi.isClassLike(n)) return n;
+  return undefined;
 }
 
 function replaceFunction(tsApi: typeof ts, f: ts.NodeFactory, entry: Compiled, fn: Candidate['fn']): ts.Node {

@@ -104,6 +104,8 @@ export interface LowerResult {
    * constructor parameter; the factory passes the enclosing frame's alias).
    */
   outerField: string | undefined;
+  /** It names private members of a class around it (its frame class goes inside that class). */
+  usesPrivateNames: boolean;
   /**
    * A named function expression reading its own name: that name (the factory passes itself as the
    * last constructor argument, kept in `selfField`).
@@ -282,6 +284,7 @@ export class Lowerer {
       usedRuntime: this.usedRuntime,
       resumeSites: this.resumeSites,
       outerField: this.outerField,
+      usesPrivateNames: this.scopes.usesPrivateNames,
       selfName: this.selfField !== undefined ? (this.fn.name as ts.Identifier).text : undefined,
     };
     void ts;

@@ -62,6 +62,8 @@ export interface ScopeInfo {
   usesArguments: boolean;
   /** The generator's own code (arrows included) uses `super` (a method's home object). */
   usesSuper: boolean;
+  /** It names private members (`#x`) of a class around it: its frame class must be placed inside that class. */
+  usesPrivateNames: boolean;
   /** Constructs that make scope analysis unsound or the frame unable to follow. */
   blockers: { node: ts.Node; reason: string }[];
 }
@@ -186,6 +188,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
   let usesThis = false;
   let usesArguments = false;
   let usesSuper = false;
+  let usesPrivateNames = false;
 
   const resolve = (scope: Scope, name: string): Binding | undefined => {
     for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
@@ -266,9 +269,9 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
       usesSuper = true;
       usesThis = true;
     }
-    // A class declared inside the coroutine keeps its own private names; the enclosing class's cannot
-    // be named from the frame class, placed outside it.
-    if (tsApi.isPrivateIdentifier(node) && !inClass) blockers.push({ node, reason: 'private names (#x) of the enclosing class cannot be reached from a frame class' });
+    // A class declared inside the coroutine keeps its own private names; the enclosing class's are
+    // reached by placing the frame class inside that class (index.ts).
+    if (tsApi.isPrivateIdentifier(node) && !inClass) usesPrivateNames = true;
     if (tsApi.isWithStatement(node)) blockers.push({ node, reason: '`with` is not supported' });
     if (own !== undefined && node === fn) innerScope = own;
     valueChildren(node, (child) => refPass(child, node, innerScope, innerClosure, innerArrows, innerInClass));
@@ -276,7 +279,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
 
   declarePass(fn, root, 0);
   refPass(fn, fn.parent ?? fn, root, undefined, true);
-  return { root, refs, bindings, scopes, freeNames, usesThis, usesArguments, usesSuper, blockers };
+  return { root, refs, bindings, scopes, freeNames, usesThis, usesArguments, usesSuper, usesPrivateNames, blockers };
 }
 
 /** var / let / const / using of a declaration list (`using` flags exist from TS 5.2). */
