@@ -892,6 +892,130 @@ export class Lowerer {
   }
 
   /**
+   * An array pattern with `yield` inside: its iterator stepped element by element, kept in a region
+   * like a for-of's, so that any abrupt completion while it is not done (a throw, or a `return()`
+   * while suspended in a default) closes it, and a normal end closes it unless it is done. `$done`
+   * is set before each step and cleared once a value is read, so an iterator whose `next` or `value`
+   * throws is not closed, as the spec says.
+   */
+  private destructureArray(target: ts.ArrayBindingPattern | ts.ArrayLiteralExpression, value: ts.Expression): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    const it = this.addField('$iterator');
+    const nextField = this.addField('$next');
+    const done = this.addField('$done');
+    const fin: FinallyInfo = { label: this.newLabel(), fField: this.addField('$completion'), vField: this.addField('$completionValue'), jumps: [] };
+    this.fields.find((x) => x.name === fin.fField)!.init = 'zero';
+    this.hasRegions = true;
+    this.emit(ts.setSourceMapRange(this.assignField(it, f.createCallExpression(this.rt('iteratorOf'), undefined, [value])), target));
+    this.emit(this.assignField(nextField, f.createPropertyAccessExpression(this.thisField_(it), 'next')));
+    this.emit(this.assignField(done, f.createFalse()));
+    const outer = [...this.regions];
+    const end = this.newLabel();
+    this.regions.push({ kind: 'forof', catchLabel: undefined, fin });
+    this.mark(this.newLabel());
+    const r = this.id(this.names.result);
+    // `{ this.$done = true; const result = next(); <object check>; if (!result.done) { into = result.value; this.$done = false; } }`
+    const step = (into: ts.Expression | undefined, push: boolean): ts.Statement[] => {
+      const notObject = f.createLogicalOr(
+        f.createStrictEquality(r, f.createNull()),
+        f.createLogicalAnd(f.createStrictInequality(f.createTypeOfExpression(r), f.createStringLiteral('object')), f.createStrictInequality(f.createTypeOfExpression(r), f.createStringLiteral('function'))),
+      );
+      const got: ts.Statement[] = [];
+      if (into !== undefined) got.push(f.createExpressionStatement(push ? f.createCallExpression(f.createPropertyAccessExpression(into, 'push'), undefined, [f.createPropertyAccessExpression(r, 'value')]) : f.createAssignment(into, f.createPropertyAccessExpression(r, 'value'))));
+      got.push(this.assignField(done, f.createFalse()));
+      return [
+        this.assignField(done, f.createTrue()),
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(r, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(this.thisField_(nextField), 'call'), undefined, [this.thisField_(it)]))], ts.NodeFlags.Const)),
+        f.createIfStatement(notObject, f.createThrowStatement(f.createNewExpression(f.createIdentifier('TypeError'), undefined, [f.createBinaryExpression(f.createBinaryExpression(f.createStringLiteral('Iterator result '), this.SK.PlusToken, f.createCallExpression(f.createIdentifier('String'), undefined, [r])), this.SK.PlusToken, f.createStringLiteral(' is not an object'))]))),
+        f.createIfStatement(f.createLogicalNot(f.createPropertyAccessExpression(r, 'done')), f.createBlock(got, true)),
+      ];
+    };
+    const elements = ts.isArrayBindingPattern(target) ? target.elements : target.elements;
+    for (const element of elements) {
+      if (ts.isOmittedExpression(element)) {
+        this.emit(f.createIfStatement(f.createLogicalNot(this.thisField_(done)), f.createBlock(step(undefined, false), true)));
+        continue;
+      }
+      let sub: ts.BindingName | ts.Expression;
+      let init: ts.Expression | undefined;
+      let rest = false;
+      if (ts.isBindingElement(element)) {
+        sub = element.name;
+        init = element.initializer;
+        rest = element.dotDotDotToken !== undefined;
+      } else if (ts.isSpreadElement(element)) {
+        sub = element.expression;
+        rest = true;
+      } else if (ts.isBinaryExpression(element) && element.operatorToken.kind === this.SK.EqualsToken) {
+        sub = element.left;
+        init = element.right;
+      } else sub = element;
+      const place = this.assignmentPlace(sub);
+      const temp = this.newTemp();
+      if (rest) {
+        // The rest: every remaining value, in one go (nothing suspends while it is collected).
+        this.emit(this.assignField(temp, f.createArrayLiteralExpression([])));
+        this.emit(f.createWhileStatement(f.createLogicalNot(this.thisField_(done)), f.createBlock(step(this.thisField_(temp), true), true)));
+      } else {
+        this.emit(this.assignField(temp, f.createVoidZero()));
+        this.emit(ts.setSourceMapRange(f.createIfStatement(f.createLogicalNot(this.thisField_(done)), f.createBlock(step(this.thisField_(temp), false), true)), element));
+      }
+      if (init !== undefined) {
+        const skip = this.newLabel();
+        this.emit(f.createIfStatement(f.createStrictInequality(this.thisField_(temp), f.createVoidZero()), f.createBlock([this.setState(skip), this.continueDispatch()])));
+        this.emit(ts.setSourceMapRange(this.assignField(temp, this.keepName(sub, this.lowerExpr(init), init)), init));
+        this.mark(skip);
+      }
+      const v = this.stable(this.thisField_(temp));
+      if (place !== undefined) this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(place, v)), element));
+      else this.destructure(sub, v);
+    }
+    if (!this.terminated) {
+      this.emit(this.assignField(fin.fField, f.createNumericLiteral(NORMAL)));
+      this.jump(fin.label);
+    }
+    this.regions.pop();
+    // Closing: quietly on a throw (then rethrown), checked otherwise; not at all once done.
+    this.mark(fin.label);
+    const close = f.createExpressionStatement(f.createCallExpression(this.rt('closeIterator'), undefined, [this.thisField_(it)]));
+    this.emit(
+      f.createIfStatement(
+        f.createLogicalNot(this.thisField_(done)),
+        f.createBlock([
+          f.createIfStatement(
+            f.createStrictEquality(this.thisField_(fin.fField), f.createNumericLiteral(THROW_CODE)),
+            f.createBlock([f.createTryStatement(f.createBlock([close]), f.createCatchClause(undefined, f.createBlock([])), undefined), f.createThrowStatement(this.thisField_(fin.vField))], true),
+          ),
+          close,
+        ], true),
+      ),
+    );
+    this.finallyEnd(fin, outer, true);
+    this.mark(end);
+  }
+
+  /**
+   * An assignment pattern's property or element target, its object and key evaluated before its value
+   * is read (the spec's order); undefined for a binding, a plain name or a nested pattern.
+   */
+  private assignmentPlace(sub: ts.BindingName | ts.Expression): ts.Expression | undefined {
+    const ts = this.tsApi;
+    const f = this.f;
+    const subIsPattern = ts.isObjectBindingPattern(sub) || ts.isArrayBindingPattern(sub) || ts.isObjectLiteralExpression(sub) || ts.isArrayLiteralExpression(sub);
+    if (subIsPattern || (ts.isIdentifier(sub) && this.scopes.bindings.some((b) => b.id === sub))) return undefined;
+    const t = this.skipOuter(sub as ts.Expression);
+    if (ts.isPropertyAccessExpression(t) && t.expression.kind === this.SK.SuperKeyword) throw new Unsupported(t, 'writing a `super` property in a coroutine is not supported');
+    if (ts.isPropertyAccessExpression(t)) return f.createPropertyAccessExpression(this.spill(this.lowerExpr(t.expression)), t.name);
+    if (ts.isElementAccessExpression(t)) {
+      const [obj, k] = this.lowerList([t.expression, t.argumentExpression]).map((x) => this.spill(x));
+      return f.createElementAccessExpression(obj!, k!);
+    }
+    if (this.containsYield(t)) throw new Unsupported(t, 'unsupported destructuring target around `yield`');
+    return undefined;
+  }
+
+  /**
    * Destructuring with `yield` inside (a default, a computed key, an assignment target), for object
    * patterns: property by property, in the order of the spec's KeyedDestructuringAssignmentEvaluation
    * (the key; an assignment target's reference; the value read; the default if it is undefined; the
@@ -911,6 +1035,7 @@ export class Lowerer {
       this.emit(ts.setSourceMapRange(f.createExpressionStatement(isPattern && !ts.isObjectBindingPattern(target) && !ts.isArrayBindingPattern(target) ? f.createParenthesizedExpression(assign) : assign), target));
       return;
     }
+    if (ts.isArrayBindingPattern(target) || ts.isArrayLiteralExpression(target)) return this.destructureArray(target, value);
     if (!ts.isObjectBindingPattern(target) && !ts.isObjectLiteralExpression(target)) {
       if (isPattern) throw new Unsupported(target, '`yield` inside an array destructuring pattern is not supported');
       // A simple assignment target with `yield` in it (`o[yield k]`): its reference, then the store.
@@ -946,24 +1071,15 @@ export class Lowerer {
       else if (ts.isIdentifier(name)) key = f.createStringLiteral(name.text);
       else key = ts.isNumericLiteral(name) ? f.createNumericLiteral(name.text) : f.createStringLiteral((name as ts.StringLiteral).text);
       const sub = part.target;
-      const subIsPattern = ts.isObjectBindingPattern(sub) || ts.isArrayBindingPattern(sub) || ts.isObjectLiteralExpression(sub) || ts.isArrayLiteralExpression(sub);
       // An assignment target's reference comes before the read (a binding's name resolves to its field).
-      let place: ts.Expression | undefined;
-      if (!subIsPattern && !(ts.isIdentifier(sub) && this.scopes.bindings.some((b) => b.id === sub))) {
-        const t = this.skipOuter(sub as ts.Expression);
-        if (ts.isPropertyAccessExpression(t) && this.containsYield(t)) place = f.createPropertyAccessExpression(this.spill(this.lowerExpr(t.expression)), t.name);
-        else if (ts.isElementAccessExpression(t) && this.containsYield(t)) {
-          const [obj, k] = this.lowerList([t.expression, t.argumentExpression]).map((x) => this.spill(x));
-          place = f.createElementAccessExpression(obj!, k!);
-        } else if (this.containsYield(t)) throw new Unsupported(t, 'unsupported destructuring target around `yield`');
-      }
+      const place = this.assignmentPlace(sub);
       const temp = this.newTemp();
       const read = ts.isIdentifier(name) ? f.createPropertyAccessExpression(value, name.text) : f.createElementAccessExpression(value, key);
       this.emit(ts.setSourceMapRange(this.assignField(temp, read), part.node));
       if (part.init !== undefined) {
         const skip = this.newLabel();
         this.emit(f.createIfStatement(f.createStrictInequality(this.thisField_(temp), f.createVoidZero()), f.createBlock([this.setState(skip), this.continueDispatch()])));
-        this.emit(ts.setSourceMapRange(this.assignField(temp, this.lowerExpr(part.init)), part.init));
+        this.emit(ts.setSourceMapRange(this.assignField(temp, this.keepName(sub, this.lowerExpr(part.init), part.init)), part.init));
         this.mark(skip);
       }
       const v = this.stable(this.thisField_(temp));

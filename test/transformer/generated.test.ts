@@ -3,7 +3,7 @@
  * yields in statement and expression positions, if/while/for/for-of, labelled break/continue,
  * try/catch/finally, early return and throw, closures over per-iteration bindings, hoisted
  * function declarations, for-in over keys deleted and added meanwhile, yield in ++ targets, logical
- * assignments, optional calls and object destructuring — run compiled and native under random
+ * assignments, optional calls and destructuring — run compiled and native under random
  * next/throw/return schedules; the traces must be equal. The seed is printed on failure (replay
  * with fast-check's `seed`/`path` in the options below).
  *
@@ -64,7 +64,7 @@ const stmt = (depth: number): fc.Arbitrary<string> => {
     // yield in ++'s reference, a logical assignment and an optional call that may skip it.
     fc.constantFrom("box[(yield 'k') ? 'a' : 'b']++;", "box.c ||= yield 'or';", "acc &&= (yield 'and') ? acc + 1 : acc;", "log.push((n++ % 2 ? { f: (x) => 'f' + x } : null)?.f(yield 'opt'));"),
     // Object destructuring with yield in a default, a computed key and a target.
-    fc.constantFrom("({ a: box.a = yield 'da', [(yield 'dk') ? 'b' : 'c']: box[(yield 'dt') ? 'b' : 'c'] } = { b: n });"),
+    fc.constantFrom("({ a: box.a = yield 'da', [(yield 'dk') ? 'b' : 'c']: box[(yield 'dt') ? 'b' : 'c'] } = { b: n });", "[box.a = yield 'ad', , box[(yield 'at') ? 'b' : 'c']] = [undefined, 1, n];"),
   ];
   if (depth <= 0) return fc.oneof(...leaves);
   const block = fc.array(stmt(depth - 1), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('\n'));
