@@ -192,11 +192,15 @@ function debugTable(tsApi: typeof ts, f: ts.NodeFactory, debug: FrameDebugInfo):
  * `{ return new Name$Frame(this, arguments, a, b); }`; nested in a compiled coroutine, the enclosing
  * frame first (`outer`) and, for a named function expression reading its name, itself last.
  */
-export function factoryBody(f: ts.NodeFactory, className: string, lowered: LowerResult, outer?: ts.Expression): ts.Block {
+export function factoryBody(f: ts.NodeFactory, className: string, lowered: LowerResult, outer?: ts.Expression, env?: (outerEnvField: string) => ts.Expression): ts.Block {
   const args: ts.Expression[] = lowered.factoryArgs.map((a) => (a === 'this' ? f.createThis() : a === 'super' ? superReader(f) : f.createIdentifier(a)));
   if (lowered.outerField !== undefined) {
     if (outer === undefined) throw new Error('internal: a nested frame needs its enclosing frame');
     args.unshift(outer);
+  }
+  for (const e of lowered.envArgs) {
+    if (env === undefined) throw new Error('internal: a nested frame needs the environments it closes over');
+    args.push(env(e.outerEnvField));
   }
   if (lowered.selfName !== undefined) args.push(f.createIdentifier(lowered.selfName));
   return f.createBlock([f.createReturnStatement(f.createNewExpression(f.createIdentifier(className), undefined, args))], true);

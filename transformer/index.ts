@@ -221,7 +221,7 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
         made.set(fn, entry);
       }
       const entry = made.get(fn);
-      return entry === undefined ? undefined : (outer) => factoryBody(f, entry.className, entry.lowered, outer);
+      return entry === undefined ? undefined : (outer, env) => factoryBody(f, entry.className, entry.lowered, outer, env);
     };
     lowerer = new Lowerer(tsApi, context, c.fn, scopes, names, c.strict, nameTable, enclosing, nested);
     // Named after the coroutine as written: V8 prints a throw inside it as `at fetchAll$Frame.step`.

@@ -107,6 +107,12 @@ export interface LowerResult {
   /** It names private members of a class around it (its frame class goes inside that class). */
   usesPrivateNames: boolean;
   /**
+   * Environments of the enclosing coroutine's per-iteration bindings it uses: constructor parameters
+   * after the factory arguments, each the enclosing frame's environment (`outerEnvField`) as it is
+   * where the generator function is created.
+   */
+  envArgs: { field: string; outerEnvField: string }[];
+  /**
    * A named function expression reading its own name: that name (the factory passes itself as the
    * last constructor argument, kept in `selfField`).
    */
@@ -118,7 +124,9 @@ export interface LowerResult {
  * that replaces its own (`return new Inner$Frame(outer, ...)`, `outer` the enclosing frame), or
  * undefined to leave it a native generator.
  */
-export type NestedFactory = (fn: ts.FunctionExpression | ts.FunctionDeclaration) => ((outer: ts.Expression) => ts.Block) | undefined;
+export type NestedFactory = (
+  fn: ts.FunctionExpression | ts.FunctionDeclaration,
+) => ((outer: ts.Expression, env: (outerEnvField: string) => ts.Expression) => ts.Block) | undefined;
 
 /** Globals emitted code itself reads: a local of `step` must not shadow them. */
 const NAMES_EMITTED_CODE_READS = new Set(['TypeError', 'String', 'Object', 'Symbol', 'undefined', 'arguments', 'eval']);
@@ -188,7 +196,7 @@ export class Lowerer {
    * Below ES2015 a block's `const` becomes a `var` without the checker's loop analysis (our nodes are
    * synthesized), so closures take their environments as parameters of an arrow called at once.
    */
-  private readonly captureByCall: boolean;
+  readonly captureByCall: boolean;
   /** Environment locals the closure being rewritten reads (captureByCall), and those of the last one. */
   private closureCaptures: Set<string> | undefined;
   private lastCaptures: Set<string> | undefined;
@@ -196,6 +204,8 @@ export class Lowerer {
   private readonly pendingJumps: ({ kind: 'return' } | { kind: 'jump'; target: Target })[] = [];
   /** The local of `step` holding that code while a native finally runs. */
   private jumpLocal: string | undefined;
+  /** Enclosing frame's environment field -> this frame's field holding that environment (see envArgs). */
+  private readonly envParams = new Map<string, string>();
   /** The function declaration being turned into its hoisted assignment (not dropped as a statement). */
   private hoisting: ts.FunctionDeclaration | undefined;
   // Verbatim rewriting context.
@@ -271,6 +281,7 @@ export class Lowerer {
     if (this.returnedLocal !== undefined) this.locals.push(this.returnedLocal);
     this.renumberStates();
     this.captureEnvironments();
+    for (const field of this.envParams.values()) ctorParams.push({ param: field, field });
     if (this.selfField !== undefined) ctorParams.push({ param: this.selfField, field: this.selfField });
     return {
       cases: this.cases,
@@ -285,6 +296,7 @@ export class Lowerer {
       resumeSites: this.resumeSites,
       outerField: this.outerField,
       usesPrivateNames: this.scopes.usesPrivateNames,
+      envArgs: [...this.envParams].map(([outerEnvField, field]) => ({ field, outerEnvField })),
       selfName: this.selfField !== undefined ? (this.fn.name as ts.Identifier).text : undefined,
     };
     void ts;
@@ -1117,16 +1129,21 @@ export class Lowerer {
    * current environment into (captureEnvironments), so the closure keeps its iteration's binding.
    */
   private capturedRef(b: Binding, at: ts.Node): ts.Expression {
-    let local = this.envLocals.get(b.envField!);
+    return this.tsApi.setSourceMapRange(this.f.createPropertyAccessExpression(this.capturedEnv(b.envField!, at, b.name), b.envKey!), at);
+  }
+
+  /** The `const` (or parameter) a closure made here reads the environment in `envField` through. */
+  private capturedEnv(envField: string, at: ts.Node, name = 'a per-iteration binding'): ts.Identifier {
+    let local = this.envLocals.get(envField);
     if (local === undefined) {
       local = this.nameTable.fresh('env');
-      this.envLocals.set(b.envField!, local);
+      this.envLocals.set(envField, local);
     }
     if (this.captureByCall) {
-      if (this.closureCaptures === undefined) throw new Unsupported(at, `a closure over '${b.name}', a per-iteration binding, here needs a target of ES2015 or later`);
+      if (this.closureCaptures === undefined) throw new Unsupported(at, `a closure over '${name}', a per-iteration binding, here needs a target of ES2015 or later`);
       this.closureCaptures.add(local);
     }
-    return this.tsApi.setSourceMapRange(this.f.createPropertyAccessExpression(this.id(local), b.envKey!), at);
+    return this.id(local);
   }
 
   /**
@@ -1993,6 +2010,19 @@ export class Lowerer {
       let level: Lowerer = this.enclosing;
       for (;;) {
         const b = level.scopes.refs.get(id);
+        if (b !== undefined && b.field === undefined && b.envField !== undefined && level === this.enclosing && !level.captureByCall) {
+          // A per-iteration binding of the enclosing coroutine: the environment it is in when this
+          // generator function is made, passed to the frame (the function keeps it, as a closure would).
+          let own = this.envParams.get(b.envField);
+          if (own === undefined) {
+            own = this.addField('$env');
+            this.envParams.set(b.envField, own);
+          }
+          const owner = throughAlias ? this.id((this.frameAlias ??= this.nameTable.fresh('frame'))) : this.f.createThis();
+          const ref = this.f.createPropertyAccessExpression(this.f.createPropertyAccessExpression(owner, own), b.envKey!);
+          this.outerRefs.add(ref);
+          return ts.setSourceMapRange(ref, id);
+        }
         if (b !== undefined) {
           if (b.field === undefined) throw new Unsupported(id, `it uses '${id.text}', a binding of the enclosing coroutine that does not live on its frame`);
           path.push(b.field);
@@ -2135,7 +2165,7 @@ export class Lowerer {
             fnDepth--;
             nonArrowDepth--;
           }
-          const body = makeBody(this.id((this.frameAlias ??= this.nameTable.fresh('frame'))));
+          const body = makeBody(this.id((this.frameAlias ??= this.nameTable.fresh('frame'))), (envField) => this.capturedEnv(envField, node));
           const out = ts.isFunctionExpression(node)
             ? f.updateFunctionExpression(node, node.modifiers, undefined, node.name, node.typeParameters, parameters, node.type, body)
             : f.updateFunctionDeclaration(node, node.modifiers, undefined, node.name, node.typeParameters, parameters, node.type, body);
