@@ -476,7 +476,7 @@ export class Lowerer {
       if ((b.kind === 'let' || b.kind === 'const') && ref.id.pos < b.declEnd && !this.insideOwnFunctionInitializer(b, ref.id)) {
         throw new Unsupported(ref.id, `'${b.name}' may be read in its temporal dead zone; not supported`);
       }
-      if ((b.kind === 'let' || b.kind === 'const') && ts.isCaseBlock(b.scope.node)) {
+      if ((b.kind === 'let' || b.kind === 'const' || b.kind === 'class') && ts.isCaseBlock(b.scope.node)) {
         const clause = b.scope.node.clauses.find((c) => c.pos <= b.id.pos && b.id.end <= c.end);
         if (clause === undefined || ref.id.pos < clause.pos || ref.id.end > clause.end) {
           throw new Unsupported(ref.id, `'${b.name}' is declared in one case clause and used in another (temporal dead zone); not supported`);
@@ -1061,9 +1061,13 @@ export class Lowerer {
     const message = plus(plus(plus(plus(f.createStringLiteral('Cannot destructure \''), shown), f.createStringLiteral('\' as it is ')), shown), f.createStringLiteral('.'));
     this.emit(ts.setSourceMapRange(f.createIfStatement(nullish, f.createThrowStatement(f.createNewExpression(f.createIdentifier('TypeError'), undefined, [message]))), target));
     const parts: { name: ts.PropertyName; target: ts.BindingName | ts.Expression; init: ts.Expression | undefined; node: ts.Node }[] = [];
+    let rest: { target: ts.BindingName | ts.Expression; node: ts.Node } | undefined;
     if (ts.isObjectBindingPattern(target)) {
       for (const e of target.elements) {
-        if (e.dotDotDotToken !== undefined) throw new Unsupported(e, 'a rest property in a destructuring pattern with `yield` is not supported');
+        if (e.dotDotDotToken !== undefined) {
+          rest = { target: e.name, node: e };
+          continue;
+        }
         parts.push({ name: e.propertyName ?? (e.name as ts.Identifier), target: e.name, init: e.initializer, node: e });
       }
     } else {
@@ -1073,7 +1077,18 @@ export class Lowerer {
           const init = p.initializer;
           const withDefault = ts.isBinaryExpression(init) && init.operatorToken.kind === this.SK.EqualsToken;
           parts.push({ name: p.name, target: withDefault ? init.left : init, init: withDefault ? init.right : undefined, node: p });
-        } else throw new Unsupported(p, 'a rest property in a destructuring pattern with `yield` is not supported');
+        } else if (ts.isSpreadAssignment(p)) rest = { target: p.expression, node: p };
+        else throw new Unsupported(p, 'a method in a destructuring pattern');
+      }
+    }
+    // The rest excludes the keys taken, as property keys: known here unless computed.
+    const excluded: string[] = [];
+    if (rest !== undefined) {
+      for (const part of parts) {
+        const name = part.name;
+        if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) excluded.push(name.text);
+        else if (ts.isNumericLiteral(name)) excluded.push(String(Number(name.text)));
+        else throw new Unsupported(name, 'a computed key beside a rest property in a destructuring pattern with `yield` is not supported');
       }
     }
     for (const part of parts) {
@@ -1097,6 +1112,37 @@ export class Lowerer {
       const v = this.stable(this.thisField_(temp));
       if (place !== undefined) this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(place, v)), part.node));
       else this.destructure(sub, v);
+    }
+    if (rest !== undefined) {
+      // CopyDataProperties: the own enumerable properties not taken, in their order, as data properties.
+      const place = this.assignmentPlace(rest.target);
+      const temp = this.newTemp();
+      const from = this.id(this.nameTable.fresh('from'));
+      const key = this.id(this.nameTable.fresh('key'));
+      const desc = this.id(this.nameTable.fresh('desc'));
+      const call = (obj: string, method: string, args: ts.Expression[]): ts.Expression => f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(obj), method), undefined, args);
+      const skip = excluded.length === 0 ? undefined : excluded.map((k) => f.createStrictEquality(key, f.createStringLiteral(k))).reduce((a, b) => f.createLogicalOr(a, b));
+      const copy = f.createBlock([
+        ...(skip !== undefined ? [f.createIfStatement(skip, f.createContinueStatement())] : []),
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(desc, undefined, undefined, call('Reflect', 'getOwnPropertyDescriptor', [from, key]))], ts.NodeFlags.Const)),
+        f.createIfStatement(
+          f.createLogicalAnd(f.createStrictInequality(desc, f.createVoidZero()), f.createPropertyAccessExpression(desc, 'enumerable')),
+          f.createExpressionStatement(call('Object', 'defineProperty', [this.thisField_(temp), key, f.createObjectLiteralExpression([
+            f.createPropertyAssignment('value', f.createElementAccessExpression(from, key)),
+            f.createPropertyAssignment('writable', f.createTrue()),
+            f.createPropertyAssignment('enumerable', f.createTrue()),
+            f.createPropertyAssignment('configurable', f.createTrue()),
+          ], false)])),
+        ),
+      ], true);
+      this.emit(this.assignField(temp, f.createObjectLiteralExpression([])));
+      this.emit(ts.setSourceMapRange(f.createBlock([
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(from, undefined, undefined, f.createCallExpression(f.createIdentifier('Object'), undefined, [value]))], ts.NodeFlags.Const)),
+        f.createForOfStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(key)], ts.NodeFlags.Const), call('Reflect', 'ownKeys', [from]), copy),
+      ], true), rest.node));
+      const v = this.stable(this.thisField_(temp));
+      if (place !== undefined) this.emit(ts.setSourceMapRange(f.createExpressionStatement(f.createAssignment(place, v)), rest.node));
+      else this.destructure(rest.target, v);
     }
   }
 
