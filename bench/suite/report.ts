@@ -171,7 +171,7 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push(
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}), ${machine.date}. ` +
       `\`npm run bench\` (bench/suite/); ${results.seconds} s for this run. Each scenario × implementation ran in a process of its own: ` +
-      `${method.warmUpRuns} warm-up run(s), then the median of ${method.measuredRuns}, the implementations interleaved run by run; every run's result was checked. ` +
+      `${method.warmUpRuns} warm-up run(s), then the median of ${method.measuredRuns} (S6, every line at full size: ${Math.min(method.warmUpRuns, 1)} and ${Math.min(method.measuredRuns, 5)}), the implementations interleaved run by run; every run's result was checked. ` +
       'Times are the CPU time of the cell\'s process during a run (`process.cpuUsage`, user + system) per step: this machine is shared with other work, and wall time also counts waiting for a core (results.json has the wall-clock medians too).',
   );
   lines.push('');
@@ -184,10 +184,12 @@ export function renderMarkdown(results: BenchResults): string {
       const cell = scenario.cells.find((c) => c.implementation === id);
       if (cell === undefined) return '—';
       const ratio = id === 'compiled' || cell.ratioToCompiled === null ? '' : ` (${cell.ratioToCompiled.toFixed(cell.ratioToCompiled < 10 ? 2 : 1)}×)`;
-      return `${formatNs(cell.nsPerStep)}${ratio}`;
+      return `${formatNs(cell.nsPerStep)}${cell.divisor > 1 ? '†' : ''}${ratio}`;
     });
     lines.push(`| ${scenario.title} | ${scenario.unit} | ${cells.join(' | ')} |`);
   }
+  lines.push('');
+  lines.push(`† ran at a reduced size (its main count ÷ a divisor, listed under "What ran"), normalised per step.`);
   const debugCell = cellOf(results, 'S1', 'compiled-debug');
   const s1 = cellOf(results, 'S1', 'compiled');
   if (debugCell !== undefined && s1 !== undefined) {
