@@ -193,6 +193,7 @@ class Chain$Frame {
           let result: unknown;
           if (isFrame(child) && fiber.budget-- > 0) {
             result = child.step(fiber, 0 /* NEXT */, undefined);
+            fiber.budget++;
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 1;
@@ -282,6 +283,7 @@ class CallEachStep$Frame {
           let result: unknown;
           if (isFrame(child) && fiber.budget-- > 0) {
             result = child.step(fiber, 0 /* NEXT */, undefined);
+            fiber.budget++;
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 2;
@@ -494,6 +496,7 @@ class QueueProducer$Frame {
           let result: unknown;
           if (isFrame(child) && fiber.budget-- > 0) {
             result = child.step(fiber, 0 /* NEXT */, undefined);
+            fiber.budget++;
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 2;
@@ -551,6 +554,7 @@ class QueueConsumer$Frame {
           let result: unknown;
           if (isFrame(child) && fiber.budget-- > 0) {
             result = child.step(fiber, 0 /* NEXT */, undefined);
+            fiber.budget++;
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 2;

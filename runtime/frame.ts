@@ -14,11 +14,11 @@ export abstract class Frame<T = unknown> implements Generator<unknown, T, unknow
   /** The frame to resume when this one finishes; set by the caller when the call suspends. */
   caller: Frame | null = null;
   /**
-   * True for every frame, from Frame.prototype: the hybrid call's test (`child?.isTsyncioFrame ===
-   * true`). Unlike `instanceof Frame`, a property test lets V8 scalar-replace a child frame that
-   * returns without suspending (protocol.ts, "Allocation").
+   * This copy's SUSPEND for every frame of this copy, from Frame.prototype: the hybrid call's test
+   * (`child?.isTsyncioFrame === SUSPEND`). Unlike `instanceof Frame`, a property test lets V8
+   * scalar-replace a child frame that returns without suspending (protocol.ts, "Allocation").
    */
-  declare readonly isTsyncioFrame: true;
+  declare readonly isTsyncioFrame: Suspend;
   /** The driver behind the Generator face, made on the first `next` (absent until then). */
   private standalone?: StandaloneFiber;
 
@@ -83,16 +83,19 @@ export abstract class Frame<T = unknown> implements Generator<unknown, T, unknow
 // engine has them, `instanceof Iterator`).
 const iteratorPrototype: object = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())));
 Object.setPrototypeOf(Frame.prototype, iteratorPrototype);
-Object.defineProperty(Frame.prototype, 'isTsyncioFrame', { value: true });
+// The brand is this copy's SUSPEND: a frame of another copy of the runtime (two bundles that each
+// carry tsyncio) returns that copy's SUSPEND, which this copy's fast path must never take for a value.
+Object.defineProperty(Frame.prototype, 'isTsyncioFrame', { value: SUSPEND });
 
 /**
  * For emitted code: the hybrid call's test, `yield* child` takes the inline path iff `isFrame(child)`.
  * A property test rather than `instanceof Frame`, which would stop V8 from scalar-replacing a child
  * frame that returns without suspending. Emitted JavaScript may inline it as
- * `child?.isTsyncioFrame === true`.
+ * `child?.isTsyncioFrame === SUSPEND` (the brand is this copy's SUSPEND; another copy's frames are
+ * driven through their Generator face, by delegate).
  */
 export function isFrame(value: unknown): value is Frame {
-  return (value as Frame | null | undefined)?.isTsyncioFrame === true;
+  return (value as Frame | null | undefined)?.isTsyncioFrame === SUSPEND;
 }
 
 /**

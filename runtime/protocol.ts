@@ -34,8 +34,9 @@
  *
  *     const child = sub(x);                         // a Frame (or anything else `yield*` accepts)
  *     let r;
- *     if (isFrame(child) && fiber.budget-- > 0) {     // frame.ts; inline: child?.isTsyncioFrame === true
+ *     if (isFrame(child) && fiber.budget-- > 0) {     // frame.ts; inline: child?.isTsyncioFrame === SUSPEND
  *       r = child.step(fiber, NEXT, undefined);
+ *       fiber.budget++;                              // the call is over: its depth is given back
  *       if (r === SUSPEND) { child.caller = this; this.state = K; return SUSPEND; }  // fiber.top is set
  *     } else {
  *       r = delegate(fiber, this, child);            // futures, sleep, native generators, iterables
@@ -114,13 +115,15 @@
  * The table must be a plain static property of the frame class (read as `frame.constructor.debug`);
  * emitting it as a `static debug = ...` field or `X$Frame.debug = ...` after the class is equivalent.
  *
- * `fiber.budget` bounds the depth of synchronous calls: the fiber refills it before each step, and a
- * call made with no budget left goes through `delegate`, which suspends with CALLING instead of
- * recursing, so a chain 100,000 deep never overflows the JavaScript stack. This changes no order of
- * events: the fiber starts the child at once, without going through the ready queue. The budget
- * counts calls, not depth, so a step making many calls in a row sends one in CALL_BUDGET through the
- * fiber; that unwinds the JS stack (the fiber then refills the budget) and costs one more step of
- * each frame on the stack, nothing else.
+ * `fiber.budget` bounds the depth of synchronous calls: the fiber refills it before each step, a
+ * call takes one before it steps the child and gives it back when the child returns or suspends,
+ * and a call made with no budget left goes through `delegate`, which suspends with CALLING instead
+ * of recursing, so a chain 100,000 deep never overflows the JavaScript stack. This changes no order
+ * of events: the fiber starts the child at once, without going through the ready queue. Counting
+ * depth rather than calls matters for speed: a step making any number of calls in a row (a loop of
+ * calls that return at once) never reaches `delegate`, so V8 sees no path on which the child frame
+ * escapes and scalar-replaces it (no allocation per call). A child that throws does not give its
+ * unit back (the budget only shrinks, and the next step refills it).
  */
 
 /** How a frame is resumed. */

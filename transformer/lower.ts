@@ -1689,7 +1689,8 @@ export class Lowerer {
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(child, undefined, undefined, operand)], ts.NodeFlags.Const)),
           f.createIfStatement(
             f.createLogicalAnd(
-              f.createStrictEquality(f.createPropertyAccessChain(child, f.createToken(this.SK.QuestionDotToken), 'isTsyncioFrame'), f.createTrue()),
+              // The brand is the runtime copy's SUSPEND: only frames of the runtime this code imports take the fast path.
+              f.createStrictEquality(f.createPropertyAccessChain(child, f.createToken(this.SK.QuestionDotToken), 'isTsyncioFrame'), this.rt('SUSPEND')),
               f.createGreaterThan(f.createPostfixDecrement(f.createPropertyAccessExpression(fiber, 'budget')), f.createNumericLiteral(0)),
             ),
             f.createBlock(
@@ -1698,6 +1699,8 @@ export class Lowerer {
                 f.createExpressionStatement(
                   f.createAssignment(value, ts.setSourceMapRange(f.createCallExpression(f.createPropertyAccessExpression(child, 'step'), undefined, [fiber, this.constant('NEXT'), f.createVoidZero()]), e)),
                 ),
+                // The budget bounds the depth of synchronous calls, not their number (protocol.ts).
+                f.createExpressionStatement(f.createPostfixIncrement(f.createPropertyAccessExpression(fiber, 'budget'))),
                 suspendHere(true),
               ],
               true,

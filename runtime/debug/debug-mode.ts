@@ -196,7 +196,8 @@ export function watchFramesOf(frameClass: abstract new (...args: never[]) => obj
  * until something is handed it.
  */
 export function trackCoroutine<C extends object>(coro: C, name?: string): C {
-  const isFrame = (coro as { isTsyncioFrame?: unknown }).isTsyncioFrame === true;
+  // A frame of any copy of the runtime (the brand is that copy's SUSPEND symbol).
+  const isFrame = typeof (coro as { isTsyncioFrame?: unknown }).isTsyncioFrame === 'symbol';
   const label = name ?? (isFrame ? describeFrame(coro as unknown as Parameters<typeof describeFrame>[0]).name : generatorName(coro)) ?? '<coroutine>';
   const token = {};
   const loop = runningLoopOrNull() as unknown as DebugLoop | null;

@@ -333,6 +333,7 @@ class Calls$Frame {
             let result: unknown;
             if (isFrame(child) && fiber.budget-- > 0) {
               result = child.step(fiber, NEXT, undefined);
+              fiber.budget++;
               if (result === SUSPEND) {
                 child.caller = this;
                 this.state = 2;
@@ -357,6 +358,7 @@ class Calls$Frame {
             let result: unknown;
             if (isFrame(child) && fiber.budget-- > 0) {
               result = child.step(fiber, NEXT, undefined);
+              fiber.budget++;
               if (result === SUSPEND) {
                 child.caller = this;
                 this.state = 3;
@@ -385,6 +387,7 @@ class Calls$Frame {
             let result: unknown;
             if (isFrame(child) && fiber.budget-- > 0) {
               result = child.step(fiber, NEXT, undefined);
+              fiber.budget++;
               if (result === SUSPEND) {
                 child.caller = this;
                 this.state = 5;
@@ -709,6 +712,7 @@ class Chain$Frame {
           let result: unknown;
           if (isFrame(child) && fiber.budget-- > 0) {
             result = child.step(fiber, NEXT, undefined);
+            fiber.budget++;
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 1;
@@ -773,6 +777,7 @@ class Delegator$Frame {
         let result: unknown;
         if (isFrame(child) && fiber.budget-- > 0) {
           result = child.step(fiber, NEXT, undefined);
+          fiber.budget++;
           if (result === SUSPEND) {
             child.caller = this;
             this.state = 1;

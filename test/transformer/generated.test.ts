@@ -126,7 +126,7 @@ const schedule: fc.Arbitrary<Op[]> = fc.array(
 );
 
 describe('generated programs', () => {
-  it(`compiled and native traces are equal (${RUNS} programs)`, { timeout: Math.max(60_000, RUNS * 30) }, () => {
+  it(`compiled and native traces are equal (${RUNS} programs)`, { timeout: Math.max(180_000, RUNS * 60) }, () => {
     fc.assert(
       fc.property(program, fc.array(schedule, { minLength: 1, maxLength: 3 }), (source, schedules) => {
         const nat = nativeProgram(source);
