@@ -32,8 +32,8 @@ export interface BenchCoroutines {
 }
 
 /**
- * A one-slot queue made of Futures, so that S4 measures frames and the loop alone (runtime/queue.ts's
- * put/get are native generators until the runtime itself is compiled):
+ * A one-slot queue made of Futures, so that S4 measures frames and the loop alone (without
+ * runtime/queue.ts's bookkeeping):
  * `put` when full and `take` when empty hand out a Future to wait on, completed by the other side.
  */
 export class Mailbox {

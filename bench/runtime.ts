@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: ns per step of the tsyncio loop driving hand-written frames (what the transformer
+ * `npm run bench:frames`: ns per step of the tsyncio loop driving hand-written frames (what the transformer
  * is to emit) against the same coroutines as native generators, with native async/await as a
  * reference line. Prints a markdown table.
  *
@@ -216,7 +216,7 @@ const scenarios: Scenario[] = [
     unit: 'item',
     expected: sumBelow(S4_ITEMS),
     implementations: loopImplementations(S4_ITEMS, queuePingPong),
-    note: "Queue.put/get are native generators (the runtime is not compiled), so the frames column also pays an adapter and a native generator per call",
+    note: 'Queue.put/get are frames in the built runtime (npm run build compiles it) and native generators when this bench runs on runtime/ as written',
   },
   {
     name: `sleep(0) storm: ${SLEEP_TASKS.toExponential(0)} tasks × ${SLEEPS_PER_TASK}`,
