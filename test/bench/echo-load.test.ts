@@ -8,15 +8,11 @@
  * test/integration holds while its `npm pack` rewrites dist/ (as test/cli/bin.test.ts does).
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerResult } from '../../bench/echo-load.js';
+import { REPO, holdingPackLock, isStale } from '../built-dist.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BENCH = join(REPO, 'dist', 'bench', 'echo-load.js');
 const BUILT = [
   BENCH,
@@ -26,37 +22,6 @@ const BUILT = [
   join(REPO, 'dist', 'examples-compiled', 'examples', 'echo-server.js'),
 ];
 const SOURCES = ['bench', 'runtime', 'transformer', 'examples'];
-
-const PACK_LOCK = join(tmpdir(), 'tsyncio-integration', createHash('sha256').update(REPO).digest('hex').slice(0, 12), 'pack.lock');
-
-async function holdingPackLock<T>(body: () => T): Promise<T> {
-  mkdirSync(join(PACK_LOCK, '..'), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(PACK_LOCK);
-      break;
-    } catch {
-      const age = Date.now() - (statSync(PACK_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 300_000) rmSync(PACK_LOCK, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  try {
-    return body();
-  } finally {
-    rmSync(PACK_LOCK, { recursive: true, force: true });
-  }
-}
-
-function newestSource(): number {
-  let newest = 0;
-  for (const dir of SOURCES) {
-    for (const name of readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' })) {
-      if (name.endsWith('.ts')) newest = Math.max(newest, statSync(join(REPO, dir, name)).mtimeMs);
-    }
-  }
-  return newest;
-}
 
 function run(command: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
@@ -75,8 +40,7 @@ let broken: ReturnType<typeof run>;
 
 beforeAll(async () => {
   [ok, broken] = await holdingPackLock(() => {
-    const newest = newestSource();
-    if (BUILT.some((file) => !existsSync(file) || statSync(file).mtimeMs < newest)) {
+    if (isStale(BUILT, SOURCES)) {
       for (const [command, args] of [
         ['npm', ['run', 'build']],
         [process.execPath, ['scripts/build-examples.mjs']],

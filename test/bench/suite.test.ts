@@ -9,50 +9,15 @@
  * test/integration holds while its `npm pack` rewrites dist/ (as test/bench/echo-load.test.ts does).
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/suite/report.js';
 import { SCENARIO_IDS } from '../../bench/suite/spec.js';
+import { REPO, holdingPackLock, isStale } from '../built-dist.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(REPO, 'dist', 'bench', 'suite', 'main.js');
 const BUILT = [MAIN, join(REPO, 'dist', 'bench', 'suite', 'child.js'), join(REPO, 'dist', 'transformer', 'transform-code.js'), join(REPO, 'dist', 'runtime', 'index.js')];
 const SOURCES = ['bench', 'runtime', 'transformer'];
-
-const PACK_LOCK = join(tmpdir(), 'tsyncio-integration', createHash('sha256').update(REPO).digest('hex').slice(0, 12), 'pack.lock');
-
-async function holdingPackLock<T>(body: () => T): Promise<T> {
-  mkdirSync(join(PACK_LOCK, '..'), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(PACK_LOCK);
-      break;
-    } catch {
-      const age = Date.now() - (statSync(PACK_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 300_000) rmSync(PACK_LOCK, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  try {
-    return body();
-  } finally {
-    rmSync(PACK_LOCK, { recursive: true, force: true });
-  }
-}
-
-function newestSource(): number {
-  let newest = 0;
-  for (const dir of SOURCES) {
-    for (const name of readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' })) {
-      if (name.endsWith('.ts')) newest = Math.max(newest, statSync(join(REPO, dir, name)).mtimeMs);
-    }
-  }
-  return newest;
-}
 
 function run(command: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
@@ -64,7 +29,7 @@ let corrupted: ReturnType<typeof run>;
 
 beforeAll(async () => {
   [smoke, corrupted] = await holdingPackLock(() => {
-    if (BUILT.some((file) => !existsSync(file) || statSync(file).mtimeMs < newestSource())) {
+    if (isStale(BUILT, SOURCES)) {
       const build = run('npm', ['run', 'build']);
       if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
     }

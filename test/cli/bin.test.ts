@@ -4,15 +4,12 @@
  * this process; this one checks the executable itself: shebang, exit status, the streams.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, holdingPackLock, isStale } from '../built-dist.js';
 import { MIXED_SOURCE, tempProject } from './helpers.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(REPO, 'bin', 'tsyncio.js');
 const BUILT_ENTRY = join(REPO, 'dist', 'cli', 'cli', 'main.js');
 
@@ -28,46 +25,13 @@ function runBin(args: readonly string[], cwd: string): BinRun {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function newestSource(): number {
-  let newest = 0;
-  for (const dir of ['cli', 'transformer']) {
-    for (const name of readdirSync(join(REPO, dir))) if (name.endsWith('.ts')) newest = Math.max(newest, statSync(join(REPO, dir, name)).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * test/integration packs the package (its `prepare` rebuilds dist/) under this lock; dist/ is half
- * written meanwhile, so the bin runs here hold the same lock (a directory, test/integration/helpers.ts).
- */
-const PACK_LOCK = join(tmpdir(), 'tsyncio-integration', createHash('sha256').update(REPO).digest('hex').slice(0, 12), 'pack.lock');
-
-async function holdingPackLock<T>(body: () => T): Promise<T> {
-  mkdirSync(join(PACK_LOCK, '..'), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(PACK_LOCK);
-      break;
-    } catch {
-      const age = Date.now() - (statSync(PACK_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 300_000) rmSync(PACK_LOCK, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  try {
-    return body();
-  } finally {
-    rmSync(PACK_LOCK, { recursive: true, force: true });
-  }
-}
-
 describe('bin/tsyncio.js', () => {
   const project = tempProject({ 'mixed.ts': MIXED_SOURCE });
   let runs: Record<'version' | 'emit' | 'outDir' | 'compare' | 'missing' | 'unknown', BinRun>;
 
   beforeAll(async () => {
     runs = await holdingPackLock(() => {
-      if (!existsSync(BUILT_ENTRY) || statSync(BUILT_ENTRY).mtimeMs < newestSource()) {
+      if (isStale([BUILT_ENTRY], ['cli', 'transformer'])) {
         const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
         if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
       }
