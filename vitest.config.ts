@@ -5,7 +5,7 @@ import tsyncio from './transformer/rollup.js';
 import { isCompiledRuntimeFile, nativeRuntimeFiles, supportModule } from './scripts/runtime-compile.mjs';
 
 /** The runtime's suites that also run compiled: every generator function in them becomes a frame. */
-const COMPILED_SUITES = ['test/core', 'test/combinators', 'test/sync', 'test/frames', 'test/debug'];
+const COMPILED_SUITES = ['test/core', 'test/combinators', 'test/sync', 'test/frames', 'test/debug', 'test/streams', 'test/executor', 'test/subprocess'];
 declare module 'vitest' {
   interface ProvidedContext {
     /** True in the project whose test coroutines are compiled to frames. */

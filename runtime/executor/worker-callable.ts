@@ -50,8 +50,12 @@ export type CallableDescription =
   | { readonly kind: 'source'; readonly source: string; readonly label: string }
   | { readonly kind: 'module'; readonly moduleUrl: string; readonly exportName: string; readonly label: string };
 
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as unknown;
+// Made at run time, out of the transformer's sight: the build compiles the runtime's generator
+// functions (scripts/build-runtime.mjs), and a compiled `function* () {}` is a plain function.
+const GeneratorFunction = Object.getPrototypeOf(new Function('return function* () {}')()).constructor as unknown;
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as unknown;
+/** The factory the transformer emits for a compiled coroutine makes a `name$Frame` (emit.ts). */
+const COMPILED_COROUTINE_FACTORY = /\bnew [\w$]+\$Frame\(/;
 
 /**
  * How `callable` travels to a worker. A plain function goes as its source text (`Function.prototype
@@ -69,6 +73,7 @@ export function describeCallable(callable: WorkerFunction | ModuleFunction<Worke
     throw new TypeError('coroutines cannot be run in a worker: pass a plain or async function');
   }
   const source = Function.prototype.toString.call(callable);
+  if (COMPILED_COROUTINE_FACTORY.test(source)) throw new TypeError('coroutines cannot be run in a worker: pass a plain or async function');
   const label = `${callable.name === '' ? '<anonymous>' : callable.name}()`;
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     throw new TypeError(`${label} is native or bound: its source cannot be sent to a worker; export it from a module and use moduleFunction()`);
