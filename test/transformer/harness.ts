@@ -13,11 +13,11 @@ export interface FixtureModule {
   log: unknown[];
 }
 
-/** Evaluates CommonJS output with `tsyncio` bound to the runtime. */
-export function evaluate(code: string): FixtureModule {
+/** Evaluates CommonJS output with `tsyncio` bound to the runtime (or to another copy of it). */
+export function evaluate(code: string, tsyncio: unknown = runtime): FixtureModule {
   const module = { exports: {} as Record<string, unknown> };
   const require = (specifier: string): unknown => {
-    if (specifier === 'tsyncio') return runtime;
+    if (specifier === 'tsyncio') return tsyncio;
     throw new Error(`fixture imports ${specifier}`);
   };
   new Function('require', 'module', 'exports', code)(require, module, module.exports);
@@ -29,8 +29,9 @@ export function compiled(source: string, options: TransformCodeOptions = {}): { 
   return { module: evaluate(out.code), code: out.code };
 }
 
-export function native(source: string): FixtureModule {
-  const out = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } });
+/** The source as TypeScript alone emits it (a build without the plugin), ES2022 unless `compilerOptions` say otherwise. */
+export function native(source: string, compilerOptions: ts.CompilerOptions = {}): FixtureModule {
+  const out = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, ...compilerOptions, module: ts.ModuleKind.CommonJS } });
   return evaluate(out.outputText);
 }
 

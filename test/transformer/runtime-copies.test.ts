@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sourceRuntime from '../../runtime/index.js';
 import { transformCode } from '../../transformer/transform-code.js';
+import { evaluate } from './harness.js';
 
 const SOURCE = `
 import { coroutine } from 'tsyncio';
@@ -35,10 +36,7 @@ interface Module {
 }
 
 function load(runtime: unknown): Module {
-  const code = transformCode(SOURCE, { fileName: 'copies.ts', module: 'CommonJS' }).code;
-  const module = { exports: {} as Record<string, unknown> };
-  new Function('require', 'module', 'exports', code)((id: string) => (id === 'tsyncio' ? runtime : undefined), module, module.exports);
-  return module.exports as unknown as Module;
+  return evaluate(transformCode(SOURCE, { fileName: 'copies.ts', module: 'CommonJS' }).code, runtime) as unknown as Module;
 }
 
 describe('two copies of the runtime', () => {

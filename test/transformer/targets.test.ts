@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { transformCode } from '../../transformer/transform-code.js';
 import ts from 'typescript';
-import { driveByHand, driveOnLoop, evaluate, SCHEDULES, type FixtureModule } from './harness.js';
+import { driveByHand, driveOnLoop, evaluate, native, SCHEDULES, type FixtureModule } from './harness.js';
 
 const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fixtures = readdirSync(root).filter((name) => existsSync(join(root, name, 'input.ts'))).sort();
@@ -33,8 +33,7 @@ function sameDestructuringMessage(trace: unknown[]): unknown[] {
 
 /** The source as TypeScript alone emits it for `target`: what a build without the plugin runs. */
 function nativeAt(source: string, target: (typeof TARGETS)[number] | 'ES2022'): FixtureModule {
-  const out = ts.transpileModule(source, { compilerOptions: { ...COMPILER_OPTIONS, target: ts.ScriptTarget[target], module: ts.ModuleKind.CommonJS } });
-  return evaluate(out.outputText);
+  return native(source, { ...COMPILER_OPTIONS, target: ts.ScriptTarget[target] });
 }
 
 describe('fixtures compiled for other targets', () => {
