@@ -100,14 +100,24 @@ function paramsFor(id: ScenarioId, implementation: Implementation): { params: Pa
   return { params: implementation.debug === true ? { ...params, debug: true } : params, divisor };
 }
 
-function startChild(implementation: Implementation, id: ScenarioId, params: ParamsOf[ScenarioId]): Promise<ChildProcess> {
+/**
+ * The V8 flags of a cell's process. The allocation runs get a process of their own that compiles on
+ * its main thread: a concurrent optimization that finishes during a measured run allocates a megabyte
+ * or two now and then (measured on S5: 0–2 MB a run with it, under 0.1 MB without), which would read
+ * as bytes per step. What the optimized steps allocate is the same either way.
+ */
+function execArgvFor(purpose: 'time' | 'allocation'): string[] {
+  return purpose === 'time' ? ['--expose-gc'] : ['--expose-gc', '--no-concurrent-recompilation'];
+}
+
+function startChild(implementation: Implementation, id: ScenarioId, params: ParamsOf[ScenarioId], purpose: 'time' | 'allocation' = 'time'): Promise<ChildProcess> {
   const module = inSnapshot(implementation.module);
   const env = { ...process.env };
   // Debug mode is what the debug row turns on, never the environment.
   delete env['TSYNCIO_DEBUG'];
   if (args.corrupt === implementation.id) env['TSYNCIO_BENCH_CORRUPT'] = '1';
   const small = scaled(id, params, 10);
-  const child = fork(join(suiteDir, 'child.js'), [module, id, JSON.stringify(params), JSON.stringify(small)], { execArgv: ['--expose-gc'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(suiteDir, 'child.js'), [module, id, JSON.stringify(params), JSON.stringify(small)], { execArgv: execArgvFor(purpose), env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${module} ${id}: the child exited with ${String(code)} before it was ready`)));
@@ -154,18 +164,26 @@ async function measureScenario(id: ScenarioId, implementations: readonly Impleme
       const child = await startChild(implementation, id, params);
       cells.push({ implementation, params, expected: expectedResult(id, params), steps: stepsOf(id, params), divisor, child, samples: [], allocation: null });
     }
-    // The timed rounds, then one allocation run per cell (after the warm-up like the timed ones).
-    const rounds = warmUpFor(id) + runsFor(id) + 1;
+    const checked = (cell: Cell, round: number, report: RunReport): RunReport => {
+      if (report.result !== cell.expected) {
+        throw new Error(`${id} / ${cell.implementation.id}: run ${round + 1} returned ${JSON.stringify(report.result)}, expected ${JSON.stringify(cell.expected)}`);
+      }
+      return report;
+    };
+    // The timed rounds, the implementations interleaved.
+    const rounds = warmUpFor(id) + runsFor(id);
     for (let round = 0; round < rounds; round++) {
       for (const cell of cells) {
-        const profile = round === rounds - 1;
-        const report = await runOnce(cell, id, profile);
-        if (report.result !== cell.expected) {
-          throw new Error(`${id} / ${cell.implementation.id}: run ${round + 1} returned ${JSON.stringify(report.result)}, expected ${JSON.stringify(cell.expected)}`);
-        }
-        if (profile) cell.allocation = report;
-        else if (round >= warmUpFor(id)) cell.samples.push(report);
+        const report = checked(cell, round, await runOnce(cell, id, false));
+        if (round >= warmUpFor(id)) cell.samples.push(report);
       }
+    }
+    // Then per cell, in a process of its own (execArgvFor), the same warm-up and one allocation run.
+    for (const cell of cells) {
+      cell.child.kill();
+      cell.child = await startChild(cell.implementation, id, cell.params, 'allocation');
+      for (let round = 0; round < warmUpFor(id); round++) checked(cell, round, await runOnce(cell, id, false));
+      cell.allocation = checked(cell, warmUpFor(id), await runOnce(cell, id, true));
     }
   } finally {
     for (const cell of cells) cell.child.kill();

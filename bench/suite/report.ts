@@ -214,7 +214,7 @@ export function renderMarkdown(results: BenchResults): string {
   }
   lines.push('');
   lines.push(
-    'Bytes per step: after the timed runs (so after warm-up), each cell runs once more at its size and once at a tenth of it, each under v8.GCProfiler and after a full `gc()` (`--expose-gc`); ' +
+    'Bytes per step: after the timed runs (so after warm-up), each cell runs, in a process of its own that compiles on its main thread (`--no-concurrent-recompilation`: an optimization finishing mid-run allocates a megabyte now and then) and after the same warm-up, once more at its size and once at a tenth of it, each under v8.GCProfiler, after a full `gc()` (`--expose-gc`) and an unmeasured run (the `gc()` drops optimized code); ' +
       'a run\'s bytes are heap used at the end − at the start + what every GC during the run freed (so garbage and what the run left alive both count); ' +
       'bytes per step = (full − tenth) ÷ (the difference in steps), which takes out the fixed cost of a run (a loop, its arrays) and leaves what each step costs. ' +
       `GC events are the full run's. ~0: below ${ZERO_BYTES_THRESHOLD} B, the noise floor of this measurement (results.json has the figures). The timed runs are separate: the profiler slows runs that collect often.`,
