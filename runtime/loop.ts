@@ -234,7 +234,7 @@ export class EventLoop {
     return future.result();
   }
 
-  /** One iteration (asyncio's _run_once): move due timers to the ready queue, run what was ready. */
+  /** @internal One iteration (asyncio's _run_once): move due timers to the ready queue, run what was ready. */
   runOnce(): void {
     const timers = this.timers;
     if (timers.size > 0) {
@@ -263,6 +263,8 @@ export class EventLoop {
         entry.fire();
       }
     }
+    // Called outside runUntilComplete and the host's slices, steps requeued by requeueCurrent still need one.
+    if (!this.running && this.hostDriven && ready.size > 0) this.scheduleSlice();
   }
 
   /**
@@ -330,6 +332,15 @@ export class EventLoop {
   /** @internal Queues a task's next step. */
   scheduleTask(task: Task<unknown>): void {
     this.pushReady(task.slot);
+  }
+
+  /**
+   * @internal Queues the next step of the task whose step is running (a bare `yield`). Inside a tick
+   * there is no host slice to ask for (runOnce asks for one at the end if it ran outside one); the
+   * commonest step skips that test.
+   */
+  requeueCurrent(task: Task<unknown>): void {
+    this.ready.push(task.slot);
   }
 
   /** @internal Puts a sleeping task's embedded timer node in the heap. */

@@ -205,7 +205,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     const yielded = this.yielded;
     // A bare `yield` (asyncio's sleep(0)), the commonest suspension: straight back on the ready queue.
     if (yielded === undefined) {
-      loop.scheduleTask(this);
+      loop.requeueCurrent(this);
       return;
     }
     this.yielded = undefined;
