@@ -211,17 +211,7 @@ export class EventLoop {
     this.enter();
     try {
       while (!future.done()) {
-        if (this.ready.size === 0) {
-          const next = this.timers.peek();
-          if (next === undefined) {
-            const name = future instanceof Task ? `task ${future.getName()}` : 'the future';
-            throw new RuntimeError(
-              `runUntilComplete: ${name} is waiting on something outside the event loop (a Promise, I/O, ` +
-                'or a future nothing in the loop completes); use `await run(main)` to wait for the outside world',
-            );
-          }
-          this.advanceTo(next.when);
-        }
+        if (this.ready.size === 0) this.advanceToNextTimer(future);
         this.runOnce();
         if (this.stopRequested && !future.done()) {
           throw new RuntimeError('Event loop stopped before Future completed.');
@@ -234,37 +224,57 @@ export class EventLoop {
     return future.result();
   }
 
+  /** Nothing is ready: jumps the clock (or sleeps the thread) to the next timer, or throws if there is none. */
+  private advanceToNextTimer(future: Future<unknown>): void {
+    const next = this.timers.peek();
+    if (next === undefined) {
+      const name = future instanceof Task ? `task ${future.getName()}` : 'the future';
+      throw new RuntimeError(
+        `runUntilComplete: ${name} is waiting on something outside the event loop (a Promise, I/O, ` +
+          'or a future nothing in the loop completes); use `await run(main)` to wait for the outside world',
+      );
+    }
+    this.advanceTo(next.when);
+  }
+
   /** @internal One iteration (asyncio's _run_once): move due timers to the ready queue, run what was ready. */
   runOnce(): void {
-    const timers = this.timers;
-    if (timers.size > 0) {
-      const now = this.time();
-      let next = timers.peek();
-      while (next !== undefined && next.when <= now) {
-        timers.pop();
-        if (next instanceof Task) next.wakeFromSleep();
-        else if (!next.cancelled()) {
-          next.slot = this.takeSlot(next);
-          this.pushReady(next.slot);
-        }
-        next = timers.peek();
-      }
-    }
+    if (this.timers.size > 0) this.readyDueTimers();
     const ready = this.ready;
     const slots = this.slots;
+    // The loops of runUntilComplete and of the host's slices inline this one, and the task's step into
+    // it: what is rarely run (timers, callbacks) stays out of line, so that V8's inlining budget is
+    // left for the step.
     for (let count = ready.size; count > 0; count--) {
       const id = ready.shift();
       const entry = slots[id] as Task<unknown> | Handle;
-      if (entry instanceof Task) {
-        entry.fire();
-      } else {
-        this.releaseSlot(id);
-        entry.slot = -1;
-        entry.fire();
-      }
+      if (entry instanceof Task) entry.fire();
+      else this.fireHandle(id, entry);
     }
     // Called outside runUntilComplete and the host's slices, steps requeued by requeueCurrent still need one.
     if (!this.running && this.hostDriven && ready.size > 0) this.scheduleSlice();
+  }
+
+  /** Moves the timers that are due to the ready queue (sleeping tasks wake, handles queue). */
+  private readyDueTimers(): void {
+    const timers = this.timers;
+    const now = this.time();
+    let next = timers.peek();
+    while (next !== undefined && next.when <= now) {
+      timers.pop();
+      if (next instanceof Task) next.wakeFromSleep();
+      else if (!next.cancelled()) {
+        next.slot = this.takeSlot(next);
+        this.pushReady(next.slot);
+      }
+      next = timers.peek();
+    }
+  }
+
+  private fireHandle(id: number, handle: Handle): void {
+    this.releaseSlot(id);
+    handle.slot = -1;
+    handle.fire();
   }
 
   /**

@@ -157,35 +157,11 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     let mode: ResumeMode = NEXT;
     let value: unknown = undefined;
     if (this.resumeNeedsWork) {
-      this.resumeNeedsWork = false;
+      this.settleResume();
       mode = this.resumeMode;
       value = this.resumeValue;
       this.resumeMode = NEXT;
       this.resumeValue = undefined;
-      const waited = this.waitingOn;
-      if (waited !== null) {
-        this.waitingOn = null;
-        if (waited.cancelled()) {
-          mode = THROW;
-          value = waited.makeCancelledError();
-          noteThrowInto(value, this.top, this);
-        } else {
-          try {
-            value = waited.result();
-            mode = NEXT;
-          } catch (error) {
-            mode = THROW;
-            value = error;
-            noteThrowInto(value, this.top, this);
-          }
-        }
-      }
-      if (this.mustCancel) {
-        this.mustCancel = false;
-        mode = THROW;
-        value = cancellation(this.pendingCancelMessage, this.loop.debug);
-        noteThrowInto(value, this.top, this);
-      }
     }
     const loop = this.loop;
     loop.currentTask = this;
@@ -210,6 +186,39 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     }
     this.yielded = undefined;
     this.suspendOn(yielded);
+  }
+
+  /**
+   * Folds what is pending into resumeMode/resumeValue: the outcome of the future waited on, then a
+   * cancellation. Out of `fire`, so that the commonest step stays small enough for V8 to inline the
+   * coroutine's own step into it.
+   */
+  private settleResume(): void {
+    this.resumeNeedsWork = false;
+    const waited = this.waitingOn;
+    if (waited !== null) {
+      this.waitingOn = null;
+      if (waited.cancelled()) {
+        this.resumeMode = THROW;
+        this.resumeValue = waited.makeCancelledError();
+        noteThrowInto(this.resumeValue, this.top, this);
+      } else {
+        try {
+          this.resumeValue = waited.result();
+          this.resumeMode = NEXT;
+        } catch (error) {
+          this.resumeMode = THROW;
+          this.resumeValue = error;
+          noteThrowInto(error, this.top, this);
+        }
+      }
+    }
+    if (this.mustCancel) {
+      this.mustCancel = false;
+      this.resumeMode = THROW;
+      this.resumeValue = cancellation(this.pendingCancelMessage, this.loop.debug);
+      noteThrowInto(this.resumeValue, this.top, this);
+    }
   }
 
   /** How the next step resumes (a sleep's value, an error to throw in). */
