@@ -2,8 +2,14 @@ import type { Fiber } from './fiber.js';
 import { Frame } from './frame.js';
 import { Future } from './future.js';
 import { IteratorFrame, iteratorOf } from './iterator-frame.js';
-import { AWAITING, CALLING, NEXT, STATE_RUNNING, SUSPEND, type Suspend } from './protocol.js';
+import * as protocol from './protocol.js';
+import type { Suspend } from './protocol.js';
 import { SleepRequest } from './sleep.js';
+
+// Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
+const { AWAITING, CALLING, NEXT, STATE_RUNNING } = protocol;
+// Typed: destructuring, or a const without a type, would widen its unique symbol type.
+const SUSPEND: Suspend = protocol.SUSPEND;
 
 /**
  * The general `yield* target` of a compiled frame (`caller`), for every target the inline hybrid call

@@ -1,6 +1,12 @@
 import { noteUnwind } from './debug/chain.js';
 import type { Frame } from './frame.js';
-import { CALLING, CALL_BUDGET, NEXT, RETURN, SUSPEND, THROW, type ResumeMode, type Signal } from './protocol.js';
+import * as protocol from './protocol.js';
+import type { ResumeMode, Signal, Suspend } from './protocol.js';
+
+// Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
+const { CALLING, CALL_BUDGET, NEXT, RETURN, THROW } = protocol;
+// Typed: destructuring, or a const without a type, would widen its unique symbol type.
+const SUSPEND: Suspend = protocol.SUSPEND;
 
 /**
  * What drives a chain of frames: a Task, or the standalone driver behind a frame used as a plain

@@ -1,7 +1,13 @@
 import { drive, type Fiber } from './fiber.js';
 import { awaitableOutcome } from './awaitable.js';
 import { debugFromEnvironment, watchFramesOf } from './debug/debug-mode.js';
-import { AWAITING, NEXT, RETURN, SUSPEND, THROW, YIELDED, STATE_DONE, STATE_INITIAL, STATE_RUNNING, type ResumeMode, type Signal, type Suspend } from './protocol.js';
+import * as protocol from './protocol.js';
+import type { ResumeMode, Signal, Suspend } from './protocol.js';
+
+// Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
+const { AWAITING, NEXT, RETURN, THROW, YIELDED, STATE_DONE, STATE_INITIAL, STATE_RUNNING } = protocol;
+// Typed: destructuring, or a const without a type, would widen its unique symbol type.
+const SUSPEND: Suspend = protocol.SUSPEND;
 
 /**
  * A resumable coroutine: the base of every compiled coroutine and of the runtime's hand-written ones.

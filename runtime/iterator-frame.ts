@@ -1,7 +1,13 @@
 import { registerIteratorFrameClass } from './debug/frame-info.js';
 import type { Fiber } from './fiber.js';
 import { Frame } from './frame.js';
-import { NEXT, STATE_DONE, SUSPEND, THROW, YIELDED, type ResumeMode, type Suspend } from './protocol.js';
+import * as protocol from './protocol.js';
+import type { ResumeMode, Suspend } from './protocol.js';
+
+// Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
+const { NEXT, STATE_DONE, THROW, YIELDED } = protocol;
+// Typed: destructuring, or a const without a type, would widen its unique symbol type.
+const SUSPEND: Suspend = protocol.SUSPEND;
 
 /**
  * Puts any iterator — a native generator above all — on a frame chain, forwarding `next`, `throw`

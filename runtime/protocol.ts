@@ -126,6 +126,14 @@
  * unit back (the budget only shrinks, and the next step refills it).
  */
 
+/*
+ * Constants in hot code: the runtime's hot modules copy these into module-local consts
+ * (`const { SUSPEND, NEXT } = protocol;`) rather than use the imported bindings. V8 reads an imported
+ * binding through its module cell, with a hole check, at every use, and does not fold it; a
+ * module-local const it does. Measured on the loop's commonest step: 2-3 ns of about 15. The
+ * transformer's emitted code does the same with what it imports from the runtime.
+ */
+
 /** How a frame is resumed. */
 export type ResumeMode = 0 | 1 | 2;
 export const NEXT = 0;

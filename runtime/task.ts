@@ -9,9 +9,15 @@ import { Frame } from './frame.js';
 import { Future, type FutureWaiter } from './future.js';
 import { IteratorFrame } from './iterator-frame.js';
 import type { EventLoop } from './loop.js';
-import { NEXT, SUSPEND, THROW, YIELDED, type ResumeMode, type Signal } from './protocol.js';
+import * as protocol from './protocol.js';
+import type { ResumeMode, Signal, Suspend } from './protocol.js';
 import { SleepRequest } from './sleep.js';
 import type { TimerNode } from './timer-heap.js';
+
+// Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
+const { NEXT, THROW, YIELDED } = protocol;
+// Typed: destructuring, or a const without a type, would widen its unique symbol type.
+const SUSPEND: Suspend = protocol.SUSPEND;
 
 let taskCounter = 0;
 
