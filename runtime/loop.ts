@@ -16,6 +16,10 @@ import { Task, type TaskOptions } from './task.js';
 import { TimerHeap } from './timer-heap.js';
 import { unretrievedContext, untrackUnretrieved } from './unretrieved.js';
 
+// A module-local copy for the `instanceof` of every step (protocol.ts, "Constants in hot code"); task.ts
+// imports nothing that imports this module, so it is initialized by now.
+const TaskClass = Task;
+
 /** What the exception handler is told (asyncio's context dict). */
 export interface ExceptionContext {
   message: string;
@@ -248,7 +252,7 @@ export class EventLoop {
     for (let count = ready.size; count > 0; count--) {
       const id = ready.shift();
       const entry = slots[id] as Task<unknown> | Handle;
-      if (entry instanceof Task) entry.fire();
+      if (entry instanceof TaskClass) entry.fire();
       else this.fireHandle(id, entry);
     }
     // Called outside runUntilComplete and the host's slices, steps requeued by requeueCurrent still need one.

@@ -4,7 +4,8 @@ import type { CoroutineFrameInfo } from './debug/frame-info.js';
 import { printTaskStack, taskStack } from './debug/print.js';
 import type { PrintStackOptions, StackOptions } from './debug/stack.js';
 import { CancelledError, RuntimeError, cancellation } from './errors.js';
-import { drive, type Fiber } from './fiber.js';
+import * as fiberModule from './fiber.js';
+import type { Fiber } from './fiber.js';
 import { Frame } from './frame.js';
 import { Future, type FutureWaiter } from './future.js';
 import { IteratorFrame } from './iterator-frame.js';
@@ -18,6 +19,8 @@ import type { TimerNode } from './timer-heap.js';
 const { NEXT, THROW, YIELDED } = protocol;
 // Typed: destructuring, or a const without a type, would widen its unique symbol type.
 const SUSPEND: Suspend = protocol.SUSPEND;
+// The same for the function of every step.
+const drive = fiberModule.drive;
 
 let taskCounter = 0;
 
