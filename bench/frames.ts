@@ -179,7 +179,7 @@ class Chain$Frame {
   ) {
   }
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): number | Suspend {
     for (;;) {
       switch (this.state) {
         case 0: {
@@ -191,9 +191,8 @@ class Chain$Frame {
           }
           const child = frameBench.chain(this.depth - 1, this.leafYields);
           let result: unknown;
-          if (isFrame(child) && fiber.budget-- > 0) {
-            result = child.step(fiber, 0 /* NEXT */, undefined);
-            fiber.budget++;
+          if (isFrame(child) && budget > 0) {
+            result = child.step(fiber, 0 /* NEXT */, undefined, budget - 1);
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 1;
@@ -266,7 +265,7 @@ class CallEachStep$Frame {
   constructor(private readonly count: number) {
   }
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): number | Suspend {
     for (;;) {
       switch (this.state) {
         case 0:
@@ -281,9 +280,8 @@ class CallEachStep$Frame {
           }
           const child = addOne(this.total);
           let result: unknown;
-          if (isFrame(child) && fiber.budget-- > 0) {
-            result = child.step(fiber, 0 /* NEXT */, undefined);
-            fiber.budget++;
+          if (isFrame(child) && budget > 0) {
+            result = child.step(fiber, 0 /* NEXT */, undefined, budget - 1);
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 2;
@@ -480,7 +478,7 @@ class QueueProducer$Frame {
     private readonly count: number,
   ) {}
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): void | Suspend {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): void | Suspend {
     for (;;) {
       switch (this.state) {
         case 0:
@@ -494,9 +492,8 @@ class QueueProducer$Frame {
           }
           const child = this.queue.put(this.i);
           let result: unknown;
-          if (isFrame(child) && fiber.budget-- > 0) {
-            result = child.step(fiber, 0 /* NEXT */, undefined);
-            fiber.budget++;
+          if (isFrame(child) && budget > 0) {
+            result = child.step(fiber, 0 /* NEXT */, undefined, budget - 1);
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 2;
@@ -537,7 +534,7 @@ class QueueConsumer$Frame {
     private readonly count: number,
   ) {}
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): number | Suspend {
     for (;;) {
       switch (this.state) {
         case 0:
@@ -552,9 +549,8 @@ class QueueConsumer$Frame {
           }
           const child = this.queue.get();
           let result: unknown;
-          if (isFrame(child) && fiber.budget-- > 0) {
-            result = child.step(fiber, 0 /* NEXT */, undefined);
-            fiber.budget++;
+          if (isFrame(child) && budget > 0) {
+            result = child.step(fiber, 0 /* NEXT */, undefined, budget - 1);
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 2;

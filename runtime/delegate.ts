@@ -34,7 +34,7 @@ export function delegate(fiber: Fiber, caller: Frame, target: unknown): unknown 
   if (target instanceof SleepRequest) return awaitOn(fiber, caller, target);
   const adapter = new IteratorFrame(iteratorOf(target));
   adapter.caller = caller;
-  return adapter.step(fiber, NEXT, undefined);
+  return adapter.step(fiber, NEXT, undefined, 0);
 }
 
 function awaitOn(fiber: Fiber, caller: Frame, awaitable: unknown): Suspend {

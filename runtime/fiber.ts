@@ -4,7 +4,7 @@ import * as protocol from './protocol.js';
 import type { ResumeMode, Signal, Suspend } from './protocol.js';
 
 // Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
-const { CALLING, CALL_BUDGET, NEXT, RETURN, THROW } = protocol;
+const { CALLING, NEXT, RETURN, THROW } = protocol;
 // Typed: destructuring, or a const without a type, would widen its unique symbol type.
 const SUSPEND: Suspend = protocol.SUSPEND;
 
@@ -19,7 +19,10 @@ export interface Fiber {
   signal: Signal;
   /** The value yielded, or the awaitable waited for. */
   yielded: unknown;
-  /** Synchronous calls left in this step (protocol.ts, "budget"). */
+  /**
+   * How many synchronous calls deep each step may go (protocol.ts, "budget"): CALL_BUDGET; 0 for the
+   * tasks of a debug loop, whose every call then goes through `delegate`.
+   */
   budget: number;
 }
 
@@ -35,10 +38,9 @@ export interface Fiber {
  */
 export function drive(fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
   const frame = fiber.top as Frame;
-  fiber.budget = CALL_BUDGET;
   let result: unknown;
   try {
-    result = frame.step(fiber, mode, value);
+    result = frame.step(fiber, mode, value, fiber.budget);
   } catch (error) {
     return driveOn(fiber, frame, mode, error, true);
   }
@@ -76,9 +78,8 @@ function driveOn(fiber: Fiber, frame: Frame, mode: ResumeMode, outcome: unknown,
       // A frame finished by a RETURN step hands its caller a return completion (spec `yield*`).
       mode = mode === RETURN ? RETURN : NEXT;
     }
-    fiber.budget = CALL_BUDGET;
     try {
-      value = frame.step(fiber, mode, value);
+      value = frame.step(fiber, mode, value, fiber.budget);
       threw = false;
     } catch (error) {
       value = error;

@@ -5,7 +5,7 @@ import * as protocol from './protocol.js';
 import type { ResumeMode, Signal, Suspend } from './protocol.js';
 
 // Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
-const { AWAITING, NEXT, RETURN, THROW, YIELDED, STATE_DONE, STATE_INITIAL, STATE_RUNNING } = protocol;
+const { AWAITING, CALL_BUDGET, NEXT, RETURN, THROW, YIELDED, STATE_DONE, STATE_INITIAL, STATE_RUNNING } = protocol;
 // Typed: destructuring, or a const without a type, would widen its unique symbol type.
 const SUSPEND: Suspend = protocol.SUSPEND;
 
@@ -28,8 +28,11 @@ export abstract class Frame<T = unknown> implements Generator<unknown, T, unknow
   /** The driver behind the Generator face, made on the first `next` (absent until then). */
   private standalone?: StandaloneFiber;
 
-  /** Runs the body from `state` until it returns (the value), throws, or suspends (SUSPEND). */
-  abstract step(fiber: Fiber, mode: ResumeMode, value: unknown): T | Suspend;
+  /**
+   * Runs the body from `state` until it returns (the value), throws, or suspends (SUSPEND). `budget`:
+   * how many more synchronous calls deep this step may go (protocol.ts, "budget").
+   */
+  abstract step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): T | Suspend;
 
   /**
    * For emitted code: ends the coroutine with the completion `(mode, value)` without running any more
@@ -130,7 +133,7 @@ class StandaloneFiber implements Fiber {
   top: Frame | null;
   signal: Signal = YIELDED;
   yielded: unknown = undefined;
-  budget = 0;
+  budget = CALL_BUDGET;
   private running = false;
 
   constructor(root: Frame) {

@@ -27,7 +27,7 @@ export class IteratorFrame extends Frame<unknown> {
     return this.iterator;
   }
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): unknown | Suspend {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, _budget?: number): unknown | Suspend {
     const iterator = this.iterator;
     let result: unknown;
     if (mode === NEXT) {

@@ -16,7 +16,7 @@ import { SleepRequest } from './sleep.js';
 import type { TimerNode } from './timer-heap.js';
 
 // Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
-const { NEXT, THROW, YIELDED } = protocol;
+const { CALL_BUDGET, NEXT, THROW, YIELDED } = protocol;
 // Typed: destructuring, or a const without a type, would widen its unique symbol type.
 const SUSPEND: Suspend = protocol.SUSPEND;
 // The same for the function of every step.
@@ -37,7 +37,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
   /** @internal */ top: Frame | null;
   /** @internal */ signal: Signal = YIELDED;
   /** @internal */ yielded: unknown = undefined;
-  /** @internal */ budget = 0;
+  /** @internal */ budget = CALL_BUDGET;
 
   /** @internal Slot id in the loop (the ready ring holds ids); -1 once done. */
   slot = -1;

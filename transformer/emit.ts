@@ -8,7 +8,7 @@ import { protocolLiteral, type Case, type EmitNames, type LowerResult } from './
  *
  *     class Name$Frame {
  *       constructor(p1, p2) { this.state = 0; this.caller = null; this.p1 = p1; this.p2 = p2; this.x = void 0; }
- *       step(fiber, mode, value) {
+ *       step(fiber, mode, value, budget) {
  *         let state = this.state;                  // jumps are `state = L; continue`
  *         if (state === -2 /* RUNNING *\/) return this.throwAlreadyRunning();   // TypeError
  *         if (mode !== 0 /* NEXT *\/) return this.exitWith(mode, value);   // no try region
@@ -152,7 +152,12 @@ export function emitFrameClass(
     'step',
     undefined,
     undefined,
-    [f.createParameterDeclaration(undefined, undefined, names.fiber), f.createParameterDeclaration(undefined, undefined, names.mode), f.createParameterDeclaration(undefined, undefined, names.value)],
+    [
+      f.createParameterDeclaration(undefined, undefined, names.fiber),
+      f.createParameterDeclaration(undefined, undefined, names.mode),
+      f.createParameterDeclaration(undefined, undefined, names.value),
+      f.createParameterDeclaration(undefined, undefined, names.budget),
+    ],
     undefined,
     f.createBlock(stepBody, true),
   );

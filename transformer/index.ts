@@ -155,6 +155,7 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
     fiber: nameTable.fresh('fiber'),
     mode: nameTable.fresh('mode'),
     value: nameTable.fresh('value'),
+    budget: nameTable.fresh('budget'),
     state: nameTable.fresh('state'),
     error: nameTable.fresh('error'),
     result: nameTable.fresh('result'),

@@ -66,6 +66,8 @@ export interface EmitNames {
   fiber: string;
   mode: string;
   value: string;
+  /** `step`'s fourth parameter: how many synchronous calls deep it may still go (protocol.ts, "budget"). */
+  budget: string;
   /** `step`'s local copy of the label being run (`this.state` says RUNNING meanwhile). */
   state: string;
   error: string;
@@ -1691,16 +1693,26 @@ export class Lowerer {
             f.createLogicalAnd(
               // The brand is the runtime copy's SUSPEND: only frames of the runtime this code imports take the fast path.
               f.createStrictEquality(f.createPropertyAccessChain(child, f.createToken(this.SK.QuestionDotToken), 'isTsyncioFrame'), this.rt('SUSPEND')),
-              f.createGreaterThan(f.createPostfixDecrement(f.createPropertyAccessExpression(fiber, 'budget')), f.createNumericLiteral(0)),
+              // The budget, a parameter, bounds the depth of synchronous calls (protocol.ts).
+              f.createGreaterThan(this.id(this.names.budget), f.createNumericLiteral(0)),
             ),
             f.createBlock(
               [
                 // Mapped to the `yield*`: a JS stack through a synchronous call shows the caller there.
                 f.createExpressionStatement(
-                  f.createAssignment(value, ts.setSourceMapRange(f.createCallExpression(f.createPropertyAccessExpression(child, 'step'), undefined, [fiber, this.constant('NEXT'), f.createVoidZero()]), e)),
+                  f.createAssignment(
+                    value,
+                    ts.setSourceMapRange(
+                      f.createCallExpression(f.createPropertyAccessExpression(child, 'step'), undefined, [
+                        fiber,
+                        this.constant('NEXT'),
+                        f.createVoidZero(),
+                        f.createSubtract(this.id(this.names.budget), f.createNumericLiteral(1)),
+                      ]),
+                      e,
+                    ),
+                  ),
                 ),
-                // The budget bounds the depth of synchronous calls, not their number (protocol.ts).
-                f.createExpressionStatement(f.createPostfixIncrement(f.createPropertyAccessExpression(fiber, 'budget'))),
                 suspendHere(true),
               ],
               true,

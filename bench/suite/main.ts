@@ -117,7 +117,8 @@ function startChild(implementation: Implementation, id: ScenarioId, params: Para
   delete env['TSYNCIO_DEBUG'];
   if (args.corrupt === implementation.id) env['TSYNCIO_BENCH_CORRUPT'] = '1';
   const small = scaled(id, params, 10);
-  const child = fork(join(suiteDir, 'child.js'), [module, id, JSON.stringify(params), JSON.stringify(small)], { execArgv: execArgvFor(purpose), env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const tiny = scaled(id, params, 1000);
+  const child = fork(join(suiteDir, 'child.js'), [module, id, JSON.stringify(params), JSON.stringify(small), JSON.stringify(tiny)], { execArgv: execArgvFor(purpose), env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${module} ${id}: the child exited with ${String(code)} before it was ready`)));

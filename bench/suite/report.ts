@@ -171,6 +171,7 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push(
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}), ${machine.date}. ` +
       `\`npm run bench\` (bench/suite/); ${results.seconds} s for this run. Each scenario × implementation ran in a process of its own: ` +
+      `200 runs at a thousandth of the size (V8 gives a function its feedback only after a while; a coroutine whose first calls each run a long loop can otherwise stay in slower code for good), ` +
       `${method.warmUpRuns} warm-up run(s), then the median of ${method.measuredRuns} (S6, every line at full size: ${Math.min(method.warmUpRuns, 1)} and ${Math.min(method.measuredRuns, 5)}), the implementations interleaved run by run; every run's result was checked. ` +
       'Times are the CPU time of the cell\'s process during a run (`process.cpuUsage`, user + system) per step: this machine is shared with other work, and wall time also counts waiting for a core (results.json has the wall-clock medians too).',
   );

@@ -110,10 +110,10 @@ function table(name: string, startMarker: string, resumeMarker: string, resumeNe
 }
 
 /** A `yield* child` with the hybrid call of protocol.ts; returns the value or SUSPEND (label 1 set). */
-function call(fiber: Fiber, frame: Frame, child: Coroutine<unknown>): unknown {
+function call(fiber: Fiber, budget: number, frame: Frame, child: Coroutine<unknown>): unknown {
   let result: unknown;
-  if (isFrame(child) && fiber.budget-- > 0) {
-    result = child.step(fiber, NEXT, undefined);
+  if (isFrame(child) && budget > 0) {
+    result = child.step(fiber, NEXT, undefined, budget - 1);
     if (result === SUSPEND) {
       child.caller = frame;
       frame.state = 1;
@@ -165,11 +165,11 @@ function callerFrameClass(debug: FrameDebugTable, child: (self: { args: unknown[
       this.args = args;
     }
     static debug: FrameDebugTable = debug;
-    step(fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
+    step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): unknown {
       switch (this.state) {
         case 0: {
           if (mode !== NEXT) return this.exitWith(mode, value);
-          const result = call(fiber, this, child(this));
+          const result = call(fiber, budget, this, child(this));
           if (result === SUSPEND) return SUSPEND;
           value = result;
           mode = NEXT;

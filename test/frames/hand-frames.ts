@@ -314,7 +314,7 @@ class Calls$Frame {
   ) {
   }
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): number | Suspend {
     for (;;) {
       try {
         switch (this.state) {
@@ -331,9 +331,8 @@ class Calls$Frame {
             // total = yield* addOne(trace, total) — the hybrid call.
             const child = frames.addOne(this.trace, this.total);
             let result: unknown;
-            if (isFrame(child) && fiber.budget-- > 0) {
-              result = child.step(fiber, NEXT, undefined);
-              fiber.budget++;
+            if (isFrame(child) && budget > 0) {
+              result = child.step(fiber, NEXT, undefined, budget - 1);
               if (result === SUSPEND) {
                 child.caller = this;
                 this.state = 2;
@@ -356,9 +355,8 @@ class Calls$Frame {
             // total = yield* pauseThenAdd(trace, total)
             const child = frames.pauseThenAdd(this.trace, this.total);
             let result: unknown;
-            if (isFrame(child) && fiber.budget-- > 0) {
-              result = child.step(fiber, NEXT, undefined);
-              fiber.budget++;
+            if (isFrame(child) && budget > 0) {
+              result = child.step(fiber, NEXT, undefined, budget - 1);
               if (result === SUSPEND) {
                 child.caller = this;
                 this.state = 3;
@@ -385,9 +383,8 @@ class Calls$Frame {
             // try { yield* failing(trace, i % 2 === 1) }
             const child = frames.failing(this.trace, this.i % 2 === 1);
             let result: unknown;
-            if (isFrame(child) && fiber.budget-- > 0) {
-              result = child.step(fiber, NEXT, undefined);
-              fiber.budget++;
+            if (isFrame(child) && budget > 0) {
+              result = child.step(fiber, NEXT, undefined, budget - 1);
               if (result === SUSPEND) {
                 child.caller = this;
                 this.state = 5;
@@ -696,7 +693,7 @@ class Chain$Frame {
   ) {
   }
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): number | Suspend {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): number | Suspend {
     stepCounts.chain++;
     for (;;) {
       switch (this.state) {
@@ -710,9 +707,8 @@ class Chain$Frame {
           // const below = yield* chain(depth - 1, leafYields)
           const child = frames.chain(this.depth - 1, this.leafYields);
           let result: unknown;
-          if (isFrame(child) && fiber.budget-- > 0) {
-            result = child.step(fiber, NEXT, undefined);
-            fiber.budget++;
+          if (isFrame(child) && budget > 0) {
+            result = child.step(fiber, NEXT, undefined, budget - 1);
             if (result === SUSPEND) {
               child.caller = this;
               this.state = 1;
@@ -767,7 +763,7 @@ class Delegator$Frame {
   ) {
   }
 
-  step(fiber: Fiber, mode: ResumeMode, value: unknown): unknown {
+  step(fiber: Fiber, mode: ResumeMode, value: unknown, budget: number): unknown {
     switch (this.state) {
       case 0: {
         if (mode !== NEXT) return this.exitWith(mode, value);
@@ -775,9 +771,8 @@ class Delegator$Frame {
         // `yield* <any expression>`: the hybrid call if it is a frame, `delegate` for the rest.
         const child = this.target;
         let result: unknown;
-        if (isFrame(child) && fiber.budget-- > 0) {
-          result = child.step(fiber, NEXT, undefined);
-          fiber.budget++;
+        if (isFrame(child) && budget > 0) {
+          result = child.step(fiber, NEXT, undefined, budget - 1);
           if (result === SUSPEND) {
             child.caller = this;
             this.state = 1;
