@@ -1,8 +1,8 @@
-import { CancelledError } from '../errors.js';
+import { CancelledError, chainSlotOf, setChainSlot } from '../errors.js';
 import type { Fiber } from '../fiber.js';
 import type { Frame } from '../frame.js';
 import { runningLoopOrNull } from '../running.js';
-import { describeFrame, formatFrameInfo, type CoroutineFrameInfo } from './frame-info.js';
+import { describeRecorded, formatFrameInfo, recordFrame, type CoroutineFrameInfo, type RecordedFrame } from './frame-info.js';
 
 /** One coroutine an error unwound through (`coroutineChainOf`). */
 export interface CoroutineChainEntry extends CoroutineFrameInfo {
@@ -14,10 +14,15 @@ export interface CoroutineChainEntry extends CoroutineFrameInfo {
  * What is recorded on an error as it unwinds through frames. Written only on the error path: in
  * `drive`'s catch (an error leaves a frame for its caller) and where a task throws into its top frame
  * (a failed or cancelled wait, a cancellation, a bad yield). Nothing is written on a normal step.
+ * The entries are described only when read (`coroutineChainOf`, `error.stack`): most errors (every
+ * cancellation) are never asked.
  */
 interface ChainRecord {
-  /** Innermost first: the order the error went through them. */
-  readonly entries: CoroutineChainEntry[];
+  /**
+   * Three slots per entry, innermost first (the order the error went through them): what describes
+   * the frame (frame-info.ts, `recordFrame`), the label it was at, and the name of its task or undefined.
+   */
+  readonly raw: unknown[];
   /** The frame of each entry; weakly, as an error may outlive its frames by far (a failed task keeps it). */
   readonly frames: WeakRef<Frame>[];
   /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it. */
@@ -26,10 +31,22 @@ interface ChainRecord {
 
 const records = new WeakMap<object, ChainRecord>();
 
+function newRecord(): ChainRecord {
+  return { raw: [], frames: [], last: null };
+}
+
 function recordOf(error: object): ChainRecord {
+  const slot = chainSlotOf(error);
+  if (slot !== null) {
+    // A CancelledError: no `stack` to extend (its stack shows the loop's internals, or nothing).
+    if (slot !== undefined) return slot as ChainRecord;
+    const record = newRecord();
+    setChainSlot(error as CancelledError, record);
+    return record;
+  }
   let record = records.get(error);
   if (record === undefined) {
-    record = { entries: [], frames: [], last: null };
+    record = newRecord();
     records.set(error, record);
     if (error instanceof Error && !(error instanceof CancelledError)) appendChainToStack(error, record);
   }
@@ -44,11 +61,21 @@ function taskNameOf(fiber: Fiber | null): string | undefined {
   return runningLoopOrNull()?.currentTask?.getName();
 }
 
-function entryFor(frame: Frame, label: number, fiber: Fiber | null): CoroutineChainEntry {
-  const entry: CoroutineChainEntry = describeFrame(frame, label);
-  const task = taskNameOf(fiber);
-  if (task !== undefined) entry.task = task;
-  return entry;
+function pushEntry(record: ChainRecord, frame: Frame, label: number, fiber: Fiber | null): void {
+  record.raw.push(recordFrame(frame, label), label, taskNameOf(fiber));
+}
+
+/** The entries recorded so far, described (new objects). */
+function entriesOf(record: ChainRecord): CoroutineChainEntry[] {
+  const raw = record.raw;
+  const entries: CoroutineChainEntry[] = [];
+  for (let i = 0; i < raw.length; i += 3) {
+    const entry: CoroutineChainEntry = describeRecorded(raw[i] as RecordedFrame, raw[i + 1] as number);
+    const task = raw[i + 2] as string | undefined;
+    if (task !== undefined) entry.task = task;
+    entries.push(entry);
+  }
+  return entries;
 }
 
 /**
@@ -59,7 +86,7 @@ export function noteThrowInto(error: unknown, frame: Frame | null, fiber: Fiber 
   if (frame === null || !isObject(error)) return;
   const record = recordOf(error);
   if (record.last?.deref() === frame) return;
-  record.entries.push(entryFor(frame, frame.state, fiber));
+  pushEntry(record, frame, frame.state, fiber);
   record.last = new WeakRef(frame);
   record.frames.push(record.last);
 }
@@ -80,15 +107,15 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
       if (index >= 0) {
         // Thrown into it earlier, it went through frames of another driver inside it (a native
         // generator's yield* into a compiled frame): those are inner to it, so it moves after them.
-        record.entries.push(...record.entries.splice(index, 1));
+        record.raw.push(...record.raw.splice(3 * index, 3));
         record.frames.push(...record.frames.splice(index, 1));
       } else {
-        record.entries.push(entryFor(frame, -1, fiber));
+        pushEntry(record, frame, -1, fiber);
         record.frames.push(new WeakRef(frame));
       }
     }
     if (caller !== null) {
-      record.entries.push(entryFor(caller, caller.state, fiber));
+      pushEntry(record, caller, caller.state, fiber);
       record.last = new WeakRef(caller);
       record.frames.push(record.last);
     } else {
@@ -107,8 +134,9 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
  */
 export function coroutineChainOf(error: unknown): CoroutineChainEntry[] {
   if (!isObject(error)) return [];
-  const record = records.get(error);
-  return record === undefined ? [] : record.entries.map((entry) => ({ ...entry }));
+  const slot = chainSlotOf(error);
+  const record = slot !== null ? (slot as ChainRecord | undefined) : records.get(error);
+  return record === undefined ? [] : entriesOf(record);
 }
 
 /** `  in coroutine fetchAll (src/app.ts:12:5) [task Task-3]`, one line per entry. */
@@ -134,7 +162,7 @@ function appendChainToStack(error: Error, record: ChainRecord): void {
     configurable: true,
     enumerable: false,
     get(): string {
-      return record.entries.length === 0 ? base : `${base}\n${formatCoroutineChain(record.entries)}`;
+      return record.raw.length === 0 ? base : `${base}\n${formatCoroutineChain(entriesOf(record))}`;
     },
     set(value: unknown): void {
       // Whoever rewrites the stack (a test runner, a logger) gets exactly what it wrote.
