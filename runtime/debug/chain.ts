@@ -16,23 +16,34 @@ export interface CoroutineChainEntry extends CoroutineFrameInfo {
  * (a failed or cancelled wait, a cancellation, a bad yield). Nothing is written on a normal step.
  * The entries are described only when read (`coroutineChainOf`, `error.stack`): most errors (every
  * cancellation) are never asked.
+ *
+ * Frames are held weakly, as an error may outlive them by far (a failed task keeps it), and a chain
+ * only needs them to know a frame again: the one the error is in now, and one it went on from
+ * without leaving (see `noteUnwind`). A frame the error left has finished and never comes back. A
+ * WeakRef costs more than the rest of a cancellation's record (and keeps its frame alive to the end
+ * of the synchronous job anyway), so the frame a task throws an error into is held strongly until
+ * the step that throws it in ends (`releaseThrownInto`): a cancelled frame that rethrows (the error
+ * left it) needs no WeakRef at all.
  */
 interface ChainRecord {
   /**
-   * Three slots per entry, innermost first (the order the error went through them): what describes
-   * the frame (frame-info.ts, `recordFrame`), the label it was at, and the name of its task or undefined.
+   * Four slots per entry, innermost first (the order the error went through them): what describes
+   * the frame (frame-info.ts, `recordFrame`), the label it was at, the name of its task or undefined,
+   * and a WeakRef to the frame if the error went on from it without leaving it, else null.
    */
   readonly raw: unknown[];
-  /** The frame of each entry; weakly, as an error may outlive its frames by far (a failed task keeps it). */
-  readonly frames: WeakRef<Frame>[];
-  /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it. */
-  last: WeakRef<Frame> | null;
+  /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it: held strongly, */
+  lastFrame: Frame | null;
+  /** or weakly. */
+  lastRef: WeakRef<Frame> | null;
 }
+
+const SLOTS = 4;
 
 const records = new WeakMap<object, ChainRecord>();
 
 function newRecord(): ChainRecord {
-  return { raw: [], frames: [], last: null };
+  return { raw: [], lastFrame: null, lastRef: null };
 }
 
 function recordOf(error: object): ChainRecord {
@@ -62,14 +73,35 @@ function taskNameOf(fiber: Fiber | null): string | undefined {
 }
 
 function pushEntry(record: ChainRecord, frame: Frame, label: number, fiber: Fiber | null): void {
-  record.raw.push(recordFrame(frame, label), label, taskNameOf(fiber));
+  record.raw.push(recordFrame(frame, label), label, taskNameOf(fiber), null);
+}
+
+function lastOf(record: ChainRecord): Frame | undefined {
+  return record.lastFrame ?? record.lastRef?.deref();
+}
+
+/** Sets the frame the error is in now; the one before, if any, it went on from without leaving. */
+function setLast(record: ChainRecord, frame: Frame | null, strongly: boolean): void {
+  const raw = record.raw;
+  if (record.lastFrame !== null || record.lastRef !== null) {
+    // Its entry is the one before the new frame's (pushed just now), or the last if none.
+    const at = (frame !== null ? raw.length - SLOTS : raw.length) - 1;
+    raw[at] = record.lastRef ?? new WeakRef(record.lastFrame as Frame);
+  }
+  setLastLeft(record, frame, strongly);
+}
+
+/** Sets the frame the error is in now, the one before having been left. */
+function setLastLeft(record: ChainRecord, frame: Frame | null, strongly: boolean): void {
+  record.lastFrame = strongly ? frame : null;
+  record.lastRef = !strongly && frame !== null ? new WeakRef(frame) : null;
 }
 
 /** The entries recorded so far, described (new objects). */
 function entriesOf(record: ChainRecord): CoroutineChainEntry[] {
   const raw = record.raw;
   const entries: CoroutineChainEntry[] = [];
-  for (let i = 0; i < raw.length; i += 3) {
+  for (let i = 0; i < raw.length; i += SLOTS) {
     const entry: CoroutineChainEntry = describeRecorded(raw[i] as RecordedFrame, raw[i + 1] as number);
     const task = raw[i + 2] as string | undefined;
     if (task !== undefined) entry.task = task;
@@ -79,16 +111,31 @@ function entriesOf(record: ChainRecord): CoroutineChainEntry[] {
 }
 
 /**
- * `error` is about to be thrown into `frame`, suspended at its resume label (a task resuming its top
- * frame with THROW). Error path only.
+ * `error` is to be thrown into `frame`, suspended at its resume label (a task resuming its top frame
+ * with THROW, at its next step or this one; the task calls `releaseThrownInto` when that step ends,
+ * or when it throws in another error instead). Error path only.
  */
 export function noteThrowInto(error: unknown, frame: Frame | null, fiber: Fiber | null): void {
   if (frame === null || !isObject(error)) return;
   const record = recordOf(error);
-  if (record.last?.deref() === frame) return;
+  if (lastOf(record) === frame) return;
   pushEntry(record, frame, frame.state, fiber);
-  record.last = new WeakRef(frame);
-  record.frames.push(record.last);
+  setLast(record, frame, true);
+}
+
+/**
+ * The step of the task that threw `error` into its top frame (`noteThrowInto`) has ended: the error
+ * left the frame, or the frame caught it (and may keep it long after it finishes), or threw another.
+ * From now on the error's chain holds that frame weakly. Error path only.
+ */
+export function releaseThrownInto(error: unknown): void {
+  if (!isObject(error)) return;
+  const slot = chainSlotOf(error);
+  const record = slot !== null ? (slot as ChainRecord | undefined) : records.get(error);
+  if (record !== undefined && record.lastFrame !== null) {
+    record.lastRef = new WeakRef(record.lastFrame);
+    record.lastFrame = null;
+  }
 }
 
 /**
@@ -99,27 +146,29 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
   if (!isObject(error)) return;
   try {
     const record = recordOf(error);
+    const raw = record.raw;
     // The frame it left: already listed if the error was thrown into it; otherwise it started there
     // (or in a frame it called synchronously, which the JS stack above shows).
-    if (record.last?.deref() !== frame) {
-      let index = record.frames.length - 1;
-      while (index >= 0 && record.frames[index]!.deref() !== frame) index--;
+    if (lastOf(record) === frame) {
+      setLastLeft(record, null, false);
+    } else {
+      // The frame it was in before, if any, it went on from without leaving.
+      setLast(record, null, false);
+      let index = raw.length - 1;
+      while (index >= 0 && (raw[index] as WeakRef<Frame> | null)?.deref() !== frame) index -= SLOTS;
       if (index >= 0) {
         // Thrown into it earlier, it went through frames of another driver inside it (a native
         // generator's yield* into a compiled frame): those are inner to it, so it moves after them.
-        record.raw.push(...record.raw.splice(3 * index, 3));
-        record.frames.push(...record.frames.splice(index, 1));
+        const moved = raw.splice(index - (SLOTS - 1), SLOTS);
+        moved[SLOTS - 1] = null;
+        raw.push(...moved);
       } else {
         pushEntry(record, frame, -1, fiber);
-        record.frames.push(new WeakRef(frame));
       }
     }
     if (caller !== null) {
       pushEntry(record, caller, caller.state, fiber);
-      record.last = new WeakRef(caller);
-      record.frames.push(record.last);
-    } else {
-      record.last = null;
+      setLastLeft(record, caller, false);
     }
   } catch {
     // Introspection must never change what the program does.

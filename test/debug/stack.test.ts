@@ -639,6 +639,31 @@ describe('the coroutine chain of a cancellation, and what a chain holds', () => 
     expect(coroutineChainOf(kept.error)).toEqual([compiledCoroutines ? { ...at('keeper', 'KEEPER_SLEEP'), task: 'keeping' } : { name: 'keeper', kind: 'generator', task: 'keeping' }]);
   });
 
+  it('an error a task was to throw in, replaced by a cancellation before the step: its chain does not keep the frame', async () => {
+    const failure = new Error('superseded');
+    const setup = (): WeakRef<object> => {
+      const loop = new EventLoop({ clock: 'virtual' });
+      const future = loop.createFuture<string>();
+      const coro = frames.leaf(future);
+      const task = loop.createTask(coro, { name: 'superseded' });
+      loop.runOnce();
+      future.setException(failure);
+      // The future is done: the cancellation waits for the step, which throws it in instead.
+      task.cancel();
+      expect(() => loop.runUntilComplete(task)).toThrow(CancelledError);
+      loop.close();
+      return new WeakRef(coro);
+    };
+    const coro = setup();
+    const collect = exposeGc();
+    for (let turn = 0; turn < 5 && coro.deref() !== undefined; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      collect();
+    }
+    expect(coro.deref()).toBeUndefined();
+    expect(coroutineChainOf(failure).map((entry) => `${entry.name}@${entry.task}`)).toEqual(['leaf@superseded']);
+  });
+
   it('what a chain records of a frame describes it as describeFrame did when it was recorded', () => {
     const loop = new EventLoop({ clock: 'virtual' });
     const future = loop.createFuture<string>();
