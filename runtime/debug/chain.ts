@@ -31,7 +31,7 @@ interface ChainRecord {
    * the frame (frame-info.ts, `recordFrame`), the label it was at, the name of its task or undefined,
    * and a WeakRef to the frame if the error went on from it without leaving it, else null.
    */
-  readonly raw: unknown[];
+  raw: unknown[];
   /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it: held strongly, */
   lastFrame: Frame | null;
   /** or weakly. */
@@ -42,8 +42,11 @@ const SLOTS = 4;
 
 const records = new WeakMap<object, ChainRecord>();
 
+// The entries of a record that has none: shared, never written (`pushEntry` replaces it).
+const NO_ENTRIES: unknown[] = [];
+
 function newRecord(): ChainRecord {
-  return { raw: [], lastFrame: null, lastRef: null };
+  return { raw: NO_ENTRIES, lastFrame: null, lastRef: null };
 }
 
 function recordOf(error: object): ChainRecord {
@@ -73,7 +76,12 @@ function taskNameOf(fiber: Fiber | null): string | undefined {
 }
 
 function pushEntry(record: ChainRecord, frame: Frame, label: number, fiber: Fiber | null): void {
-  record.raw.push(recordFrame(frame, label), label, taskNameOf(fiber), null);
+  const recorded = recordFrame(frame, label);
+  const task = taskNameOf(fiber);
+  // The first entry in an array of its size: most chains (a cancellation's) have one, and a push
+  // onto an empty array would make room for four.
+  if (record.raw === NO_ENTRIES) record.raw = [recorded, label, task, null];
+  else record.raw.push(recorded, label, task, null);
 }
 
 function lastOf(record: ChainRecord): Frame | undefined {
@@ -146,7 +154,6 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
   if (!isObject(error)) return;
   try {
     const record = recordOf(error);
-    const raw = record.raw;
     // The frame it left: already listed if the error was thrown into it; otherwise it started there
     // (or in a frame it called synchronously, which the JS stack above shows).
     if (lastOf(record) === frame) {
@@ -154,6 +161,7 @@ export function noteUnwind(error: unknown, frame: Frame, caller: Frame | null, f
     } else {
       // The frame it was in before, if any, it went on from without leaving.
       setLast(record, null, false);
+      const raw = record.raw;
       let index = raw.length - 1;
       while (index >= 0 && (raw[index] as WeakRef<Frame> | null)?.deref() !== frame) index -= SLOTS;
       if (index >= 0) {
