@@ -19,7 +19,7 @@ export interface CoroutineChainEntry extends CoroutineFrameInfo {
  *
  * Frames are held weakly, as an error may outlive them by far (a failed task keeps it), and a chain
  * only needs them to know a frame again: the one the error is in now, and one it went on from
- * without leaving (see `noteUnwind`). A frame the error left has finished and never comes back. A
+ * without leaving (see `noteUnwind`). A frame the error left has finished: it is not looked for again. A
  * WeakRef costs more than the rest of a cancellation's record (and keeps its frame alive to the end
  * of the synchronous job anyway), so the frame a task throws an error into is held strongly until
  * the step that throws it in ends (`releaseThrownInto`): a cancelled frame that rethrows (the error
@@ -32,9 +32,13 @@ interface ChainRecord {
    * and a WeakRef to the frame if the error went on from it without leaving it, else null.
    */
   raw: unknown[];
-  /** The frame the error was last thrown into (its entry is the last one), so it is not listed twice when it leaves it: held strongly, */
+  /**
+   * The frame the error was last thrown (or unwound) into, whose entry is the last one, so that it is
+   * not listed twice when it leaves it: strongly from `noteThrowInto` to the end of that step
+   * (`releaseThrownInto`),
+   */
   lastFrame: Frame | null;
-  /** or weakly. */
+  /** otherwise weakly. */
   lastRef: WeakRef<Frame> | null;
 }
 
