@@ -1,8 +1,28 @@
+/**
+ * @internal debug/chain.ts: the chain kept in a CancelledError of this copy of the runtime (undefined
+ * while it has none), or null for any other value.
+ */
+export let chainSlotOf: (error: object) => object | undefined | null;
+/** @internal debug/chain.ts: sets the chain of an error `chainSlotOf` gave undefined for. */
+export let setChainSlot: (error: CancelledError, chain: object) => void;
+
 /** Thrown into a coroutine at its suspension point when its task is cancelled (asyncio.CancelledError). */
 export class CancelledError extends Error {
   override name = 'CancelledError';
+  // The error's coroutine chain (debug/chain.ts), private to the runtime: in a slot of its own rather
+  // than in that module's WeakMap, as cancelling many tasks makes a CancelledError each, and a WeakMap
+  // entry per error was most of what recording their chains cost.
+  #chain: object | undefined = undefined;
+
   constructor(message?: string) {
     super(message ?? '');
+  }
+
+  static {
+    chainSlotOf = (error: object): object | undefined | null => (#chain in error ? error.#chain : null);
+    setChainSlot = (error: CancelledError, chain: object): void => {
+      error.#chain = chain;
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Coroutine } from './coroutine.js';
-import { noteThrowInto } from './debug/chain.js';
+import { noteThrowInto, releaseThrownInto } from './debug/chain.js';
 import type { CoroutineFrameInfo } from './debug/frame-info.js';
 import { printTaskStack, taskStack } from './debug/print.js';
 import type { PrintStackOptions, StackOptions } from './debug/stack.js';
@@ -179,10 +179,13 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       result = drive(this, mode, value);
     } catch (error) {
       loop.currentTask = null;
+      // An error thrown in: its chain stops holding the frame strongly (debug/chain.ts).
+      if (mode === THROW) releaseThrownInto(value);
       this.finishWithError(error);
       return;
     }
     loop.currentTask = null;
+    if (mode === THROW) releaseThrownInto(value);
     if (result !== SUSPEND) {
       this.finishWithResult(result as T);
       return;
@@ -224,6 +227,8 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     }
     if (this.mustCancel) {
       this.mustCancel = false;
+      // The error noted for this step is not thrown in after all (debug/chain.ts).
+      if (this.resumeMode === THROW) releaseThrownInto(this.resumeValue);
       this.resumeMode = THROW;
       this.resumeValue = cancellation(this.pendingCancelMessage, this.loop.debug);
       noteThrowInto(this.resumeValue, this.top, this);

@@ -67,7 +67,11 @@ export function generatorName(generator: object): string | undefined {
 
 /** The debug table of a frame's class, if the transformer emitted one. */
 export function debugTableOf(frame: Frame): FrameDebugTable | undefined {
-  const table: unknown = (frame.constructor as { debug?: unknown } | undefined)?.debug;
+  return debugTableOfClass(frame.constructor as FrameClass | undefined);
+}
+
+function debugTableOfClass(frameClass: FrameClass | undefined): FrameDebugTable | undefined {
+  const table: unknown = (frameClass as { debug?: unknown } | undefined)?.debug;
   if (typeof table !== 'object' || table === null || typeof (table as { name?: unknown }).name !== 'string') return undefined;
   return table as FrameDebugTable;
 }
@@ -79,15 +83,43 @@ export function debugTableOf(frame: Frame): FrameDebugTable | undefined {
  * `locateGenerator` is false (describing where it was, after it moved on).
  */
 export function describeFrame(frame: Frame, label: number = frame.state, locateGenerator = true): CoroutineFrameInfo {
-  if (iteratorFrameClass !== null && frame instanceof iteratorFrameClass) {
-    const info: CoroutineFrameInfo = { name: generatorName(frame.target) ?? '<generator>', kind: 'generator' };
-    // Debug mode only (else undefined at once): where the generator is suspended now, if it is.
-    const location = locateGenerator && label >= 0 ? inspectedGeneratorLocation(frame.target) : undefined;
-    if (location !== undefined) Object.assign(info, location);
-    return info;
-  }
-  const table = debugTableOf(frame);
-  const info: CoroutineFrameInfo = { name: table?.name ?? frameClassName(frame), kind: 'frame' };
+  if (iteratorFrameClass !== null && frame instanceof iteratorFrameClass) return describeGenerator(frame, label, locateGenerator);
+  return describeFrameClass(frame.constructor as FrameClass | undefined, label);
+}
+
+/** The class of a compiled (or hand-written) frame: all `describeFrame` reads of such a frame. */
+export type FrameClass = abstract new (...args: never[]) => unknown;
+
+/**
+ * What `describeRecorded` needs to describe `frame` at a label later (an error's coroutine chain, built
+ * when read), without keeping the frame: a compiled frame's class, whose debug table does not change;
+ * a native generator's description made now, as its position (and, in debug mode, its name, through
+ * the inspector of the loop running now) is only right at this moment.
+ */
+export type RecordedFrame = FrameClass | CoroutineFrameInfo;
+
+export function recordFrame(frame: Frame, label: number): RecordedFrame {
+  if (iteratorFrameClass !== null && frame instanceof iteratorFrameClass) return describeGenerator(frame, label, true);
+  const frameClass = frame.constructor as FrameClass | undefined;
+  return typeof frameClass === 'function' ? frameClass : describeFrameClass(undefined, label);
+}
+
+/** What `describeFrame(frame, label)` gave when `recorded` was `recordFrame(frame, label)`; a new object each time. */
+export function describeRecorded(recorded: RecordedFrame, label: number): CoroutineFrameInfo {
+  return typeof recorded === 'function' ? describeFrameClass(recorded, label) : { ...recorded };
+}
+
+function describeGenerator(frame: IteratorFrame, label: number, locateGenerator: boolean): CoroutineFrameInfo {
+  const info: CoroutineFrameInfo = { name: generatorName(frame.target) ?? '<generator>', kind: 'generator' };
+  // Debug mode only (else undefined at once): where the generator is suspended now, if it is.
+  const location = locateGenerator && label >= 0 ? inspectedGeneratorLocation(frame.target) : undefined;
+  if (location !== undefined) Object.assign(info, location);
+  return info;
+}
+
+function describeFrameClass(frameClass: FrameClass | undefined, label: number): CoroutineFrameInfo {
+  const table = debugTableOfClass(frameClass);
+  const info: CoroutineFrameInfo = { name: table?.name ?? frameClassName(frameClass), kind: 'frame' };
   if (table?.file !== undefined) info.file = table.file;
   const position = label >= 0 ? table?.positions?.[label] : undefined;
   if (position !== undefined) {
@@ -97,8 +129,8 @@ export function describeFrame(frame: Frame, label: number = frame.state, locateG
   return info;
 }
 
-function frameClassName(frame: Frame): string {
-  const name = (frame.constructor as { name?: unknown } | undefined)?.name;
+function frameClassName(frameClass: FrameClass | undefined): string {
+  const name = (frameClass as { name?: unknown } | undefined)?.name;
   if (typeof name !== 'string' || name === '') return '<frame>';
   return name.endsWith('$Frame') ? name.slice(0, -'$Frame'.length) : name;
 }

@@ -69,6 +69,38 @@ describe('TimerHeap against a sorted model', () => {
   });
 });
 
+describe('TimerHeap with many nodes', () => {
+  it('10⁴ nodes, few distinct deadlines, a third removed: pops in (deadline, insertion) order', () => {
+    // Past the key store's first capacity many times over, and deep enough for every level to move.
+    const heap = new TimerHeap<TestNode>();
+    const created: TestNode[] = [];
+    let state = 12345;
+    const random = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    for (let id = 0; id < 10_000; id++) {
+      const node: TestNode = { id, when: Math.floor(random() * 50) + (random() < 0.1 ? 0.5 : 0), seq: 0, heapIndex: -1 };
+      created.push(node);
+      heap.push(node);
+    }
+    const removed = new Set<TestNode>();
+    for (const node of created) {
+      if (random() < 1 / 3) {
+        heap.remove(node);
+        removed.add(node);
+        expect(node.heapIndex).toBe(-1);
+      }
+    }
+    const live = created.filter((node) => !removed.has(node));
+    expect(heap.size).toBe(live.length);
+    for (const node of live) expect(node.heapIndex).toBeGreaterThanOrEqual(0);
+    const drained: number[] = [];
+    while (heap.size > 0) drained.push(heap.pop().id);
+    expect(drained).toEqual(modelOrder(live));
+  });
+});
+
 describe('loop timers against a sorted model', () => {
   it('callAt/cancel at random fire in (deadline, scheduling) order, at their deadlines', () => {
     fc.assert(

@@ -3,8 +3,13 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, inject, it } from 'vitest';
 import { coroutine, type Coroutine } from '../../runtime/coroutine.js';
 import { coroutineChainOf } from '../../runtime/debug/chain.js';
+import { describeFrame, describeRecorded, recordFrame } from '../../runtime/debug/frame-info.js';
+import { CancelledError } from '../../runtime/errors.js';
+import type { Frame } from '../../runtime/frame.js';
+import { IteratorFrame } from '../../runtime/iterator-frame.js';
 import { EventLoop } from '../../runtime/loop.js';
 import type { Future } from '../../runtime/future.js';
+import { sleep } from '../../runtime/sleep.js';
 import { SOURCE_FILE, frames, inspecting, mixed, natives, plainFrame, positionIn, positionOf, throwing, type DebugCoroutines } from './coroutines.js';
 
 function exposeGc(): () => void {
@@ -519,6 +524,164 @@ describe('native generators in debug mode: named through the inspector', () => {
     expect(() => loop.runUntilComplete(task)).toThrow(error);
     expect(coroutineChainOf(error)).toEqual([{ name: 'nativeRelay', kind: 'generator', task: 'relayed' }]);
     expect(error.stack!.split('\n').at(-1)).toBe('  in generator nativeRelay [task relayed]');
+    loop.close();
+  });
+});
+
+describe('the coroutine chain of a cancellation, and what a chain holds', () => {
+  const napper = coroutine(function* napper(ms: number): Coroutine<void> {
+    yield* sleep(ms); // NAPPER_SLEEP
+  });
+  const dozer = coroutine(function* dozer(ms: number): Coroutine<void> {
+    yield* napper(ms); // DOZER_CALL
+  });
+  const at = (name: string, marker: string) => {
+    const [line, column] = positionIn(import.meta.url, `// ${marker}`, 'yield*');
+    return { name, file: TEST_FILE, line, column, kind: 'frame' as const };
+  };
+
+  it('a task cancelled while it sleeps: its CancelledError has the chain, described anew at each read', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const task = loop.createTask(dozer(10), { name: 'dozing' });
+    loop.runOnce();
+    task.cancel();
+    let error: unknown;
+    try {
+      loop.runUntilComplete(task);
+    } catch (thrown) {
+      error = thrown;
+    }
+    loop.close();
+    expect(error).toBeInstanceOf(CancelledError);
+    const chain = coroutineChainOf(error);
+    // Compiled: the sleeping frame (thrown into at its sleep), then its caller at its yield*.
+    expect(chain).toEqual(
+      compiledCoroutines
+        ? [
+            { ...at('napper', 'NAPPER_SLEEP'), task: 'dozing' },
+            { ...at('dozer', 'DOZER_CALL'), task: 'dozing' },
+          ]
+        : [{ name: 'dozer', kind: 'generator', task: 'dozing' }],
+    );
+    const again = coroutineChainOf(error);
+    expect(again).toEqual(chain);
+    expect(again[0]).not.toBe(chain[0]);
+    // The chain is kept out of sight: no property of the error shows it.
+    expect(Object.keys(error as object)).toEqual(Object.keys(new CancelledError()));
+    expect(Object.getOwnPropertySymbols(error)).toEqual([]);
+    expect((error as Error).stack).not.toMatch(/ {2}in /);
+  });
+
+  it('a CancelledError made by the program gets its chain the same way', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const future = loop.createFuture<string>();
+    const task = loop.createTask(frames.outer(future), { name: 'told' });
+    loop.runOnce();
+    const error = new CancelledError('by hand');
+    future.setException(error);
+    expect(() => loop.runUntilComplete(task)).toThrow(error);
+    loop.close();
+    expect(coroutineChainOf(error).map((entry) => `${entry.name}@${entry.task}`)).toEqual(['leaf@told', 'middle@told', 'outer@told']);
+    expect(task.cancelled()).toBe(true);
+  });
+
+  it('a frame that caught the error thrown into it and rethrows it a step later is listed once', () => {
+    const rethrower = coroutine(function* rethrower(ms: number): Coroutine<void> {
+      try {
+        yield* sleep(ms); // RETHROWER_SLEEP
+      } catch (error) {
+        yield* sleep(ms);
+        throw error;
+      }
+    });
+    const loop = new EventLoop({ clock: 'virtual' });
+    const task = loop.createTask(rethrower(10), { name: 'again' });
+    loop.runOnce();
+    task.cancel();
+    let error: unknown;
+    try {
+      loop.runUntilComplete(task);
+    } catch (thrown) {
+      error = thrown;
+    }
+    loop.close();
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(coroutineChainOf(error)).toEqual([compiledCoroutines ? { ...at('rethrower', 'RETHROWER_SLEEP'), task: 'again' } : { name: 'rethrower', kind: 'generator', task: 'again' }]);
+  });
+
+  it('a frame that caught the error thrown into it and keeps it: once done, the chain does not keep the frame', async () => {
+    const kept: { error?: unknown } = {};
+    const keeper = coroutine(function* keeper(ms: number): Coroutine<void> {
+      try {
+        yield* sleep(ms); // KEEPER_SLEEP
+      } catch (error) {
+        kept.error = error;
+      }
+    });
+    const setup = (): WeakRef<object> => {
+      const loop = new EventLoop({ clock: 'virtual' });
+      const coro = keeper(10);
+      const task = loop.createTask(coro, { name: 'keeping' });
+      loop.runOnce();
+      task.cancel();
+      loop.runUntilComplete(task);
+      loop.close();
+      return new WeakRef(coro);
+    };
+    const coro = setup();
+    const collect = exposeGc();
+    for (let turn = 0; turn < 5 && coro.deref() !== undefined; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      collect();
+    }
+    expect(coro.deref()).toBeUndefined();
+    expect(kept.error).toBeInstanceOf(CancelledError);
+    expect(coroutineChainOf(kept.error)).toEqual([compiledCoroutines ? { ...at('keeper', 'KEEPER_SLEEP'), task: 'keeping' } : { name: 'keeper', kind: 'generator', task: 'keeping' }]);
+  });
+
+  it('an error a task was to throw in, replaced by a cancellation before the step: its chain does not keep the frame', async () => {
+    const failure = new Error('superseded');
+    const setup = (): WeakRef<object> => {
+      const loop = new EventLoop({ clock: 'virtual' });
+      const future = loop.createFuture<string>();
+      const coro = frames.leaf(future);
+      const task = loop.createTask(coro, { name: 'superseded' });
+      loop.runOnce();
+      future.setException(failure);
+      // The future is done: the cancellation waits for the step, which throws it in instead.
+      task.cancel();
+      expect(() => loop.runUntilComplete(task)).toThrow(CancelledError);
+      loop.close();
+      return new WeakRef(coro);
+    };
+    const coro = setup();
+    const collect = exposeGc();
+    for (let turn = 0; turn < 5 && coro.deref() !== undefined; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      collect();
+    }
+    expect(coro.deref()).toBeUndefined();
+    expect(coroutineChainOf(failure).map((entry) => `${entry.name}@${entry.task}`)).toEqual(['leaf@superseded']);
+  });
+
+  it('what a chain records of a frame describes it as describeFrame did when it was recorded', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const future = loop.createFuture<string>();
+    const generator = natives.leaf(future);
+    const described: Frame[] = [
+      frames.outer(future) as unknown as Frame,
+      frames.leaf(future) as unknown as Frame,
+      plainFrame() as unknown as Frame,
+      new IteratorFrame(generator),
+      new IteratorFrame(napper(1)),
+    ];
+    for (const frame of described) {
+      for (const label of [-1, 0, 1, 2]) {
+        const recorded = recordFrame(frame, label);
+        expect(describeRecorded(recorded, label)).toEqual(describeFrame(frame, label));
+        expect(describeRecorded(recorded, label)).not.toBe(describeRecorded(recorded, label));
+      }
+    }
     loop.close();
   });
 });
