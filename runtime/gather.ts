@@ -133,6 +133,12 @@ function startGather(aws: readonly Awaitable[], returnExceptions: boolean): Gath
 
     const results: unknown[] = [];
     for (const each of children) {
+      // A cancelled child's error without throwing it: gathering many cancelled tasks is common (a
+      // shutdown), and a throw and catch each cost about 5% of such a run (S6).
+      if (each.cancelled()) {
+        results.push(each.makeCancelledError());
+        continue;
+      }
       try {
         results.push(each.result());
       } catch (error) {
