@@ -48,13 +48,18 @@ interface Target {
 /** A loop lowering recorded as a candidate to run natively (runLoopsNatively). */
 interface NativeLoop {
   node: ts.IterationStatement;
-  kind: 'while' | 'for' | 'do';
+  /** A for-in is lowered as a while loop over the keys it collected. */
+  kind: 'while' | 'for' | 'do' | 'forof';
   top: number;
-  /** Where `continue` goes: `top` for a while loop. */
+  /** Where `continue` goes: `top` for a while, for-in or for-of loop. */
   cont: number;
   end: number;
   /** A `while`/`for` with a condition: its test opens the top case. */
   hasTest: boolean;
+  /** A for-of's iterator close (a case of its own, between the body and the end). */
+  fin?: number;
+  /** Bookkeeping fields of a for-in or for-of the native loop may keep in locals too. */
+  ownFields: string[];
 }
 
 interface Leap {
@@ -733,7 +738,7 @@ export class Lowerer {
    * may not suspend at all (the hybrid call returns at once), so it is worth running them without the
    * dispatch (runLoopNatively).
    */
-  private mayRunNatively(s: ts.IterationStatement, ...head: (ts.Expression | undefined)[]): boolean {
+  private mayRunNatively(s: ts.IterationStatement, ...head: (ts.Node | undefined)[]): boolean {
     const ts = this.tsApi;
     if (head.some((e) => this.containsYield(e))) return false;
     let onlyDelegations = true;
@@ -785,14 +790,26 @@ export class Lowerer {
     const t = this.cases.findIndex((c) => c.label === loop.top);
     const e = this.cases.findIndex((c) => c.label === loop.end);
     if (t < 0 || e <= t + 1) return;
-    const loopCases = this.cases.slice(t, e);
+    let loopCases = this.cases.slice(t, e);
     const first = loopCases[0]!;
     const labels = new Set(loopCases.map((c) => c.label));
-    for (const c of loopCases.slice(1)) {
-      if (!this.sameHandler(c.handler, first.handler) || c.returnFin !== first.returnFin) return;
-      if (!this.resumeLabels.has(c.label) && c.label !== loop.cont) return;
+    // A for-of's body is a region of its own (its iterator close, the case before the end, stays
+    // outside the native loop): the top case (the iterator's `next`) sets `state` to its body's
+    // label on the way in, and the back edge sets it to the top again, so that the region table
+    // sends a throw from either where the cases would.
+    let region = first;
+    if (loop.kind === 'forof') {
+      if (loopCases.length < 4 || loopCases[loopCases.length - 1]!.label !== loop.fin) return;
+      loopCases = loopCases.slice(0, -1);
+      labels.delete(loop.fin!);
+      region = loopCases[1]!;
+      if (region.handler?.kind !== 'finally' || region.handler.fin.label !== loop.fin) return;
     }
-    const contCase = loop.kind === 'while' ? undefined : loopCases[loopCases.length - 1]!;
+    for (const c of loopCases.slice(1)) {
+      if (!this.sameHandler(c.handler, region.handler) || c.returnFin !== region.returnFin) return;
+      if (!this.resumeLabels.has(c.label) && c.label !== loop.cont && c !== region) return;
+    }
+    const contCase = loop.kind === 'while' || loop.kind === 'forof' ? undefined : loopCases[loopCases.length - 1]!;
     if (contCase !== undefined && contCase.label !== loop.cont) return;
     const bodyCases = contCase === undefined ? loopCases : loopCases.slice(0, -1);
     if (bodyCases.some((c) => c !== first && c.label === loop.cont)) return;
@@ -802,7 +819,7 @@ export class Lowerer {
       size++;
       ts.forEachChild(node, count);
     };
-    for (const c of loopCases.slice(1)) c.stmts.forEach(count);
+    for (const c of loopCases.slice(1)) if (c !== region) c.stmts.forEach(count);
     if (size > NATIVE_LOOP_MAX_DUPLICATED_NODES) return;
     // Statements that copy per-iteration environments into `const`s get them once per statement
     // (captureEnvironments): one around the whole loop would keep the first iteration's.
@@ -820,7 +837,7 @@ export class Lowerer {
     let body = bodyCases.flatMap((c) => c.stmts);
     let test: ts.Expression | undefined;
     let incrementor: ts.Expression | undefined;
-    if (loop.kind !== 'do' && loop.hasTest) {
+    if ((loop.kind === 'while' || loop.kind === 'for') && loop.hasTest) {
       const open = body[0];
       if (open === undefined || !ts.isIfStatement(open) || open.elseStatement !== undefined || !ts.isBlock(open.thenStatement)) return;
       if (!ts.isPrefixUnaryExpression(open.expression) || open.expression.operator !== this.SK.ExclamationToken) return;
@@ -851,6 +868,7 @@ export class Lowerer {
     const written = new Set<string>();
     if (first.handler === null && first.returnFin === undefined) {
       const candidates = this.nativeLoopLocalCandidates();
+      for (const field of loop.ownFields) candidates.set(field, field);
       const used: string[] = [];
       const excluded = new Set<string>();
       const fieldOf = (node: ts.Node): string | undefined =>
@@ -889,7 +907,8 @@ export class Lowerer {
       for (const field of used) {
         const preferred = candidates.get(field);
         if (preferred === undefined || excluded.has(field)) continue;
-        locals.set(field, this.nativeLoopLocalName(preferred, locals));
+        const isBinding = this.scopes.bindings.some((b) => b.field === field);
+        locals.set(field, this.nativeLoopLocalName(preferred, isBinding, locals));
       }
     }
     const local = <T extends ts.Node>(node: T): T =>
@@ -907,7 +926,10 @@ export class Lowerer {
         const to = this.jumpAt(stmts, i);
         if (to !== undefined) {
           if (to === loop.end) out.push(f.createBreakStatement(nested ? loopLabel() : undefined));
-          else if (to === loop.cont) out.push(f.createContinueStatement(nested ? loopLabel() : undefined));
+          else if (to === loop.cont) {
+            if (loop.kind === 'forof') out.push(stmts[i]!);
+            out.push(f.createContinueStatement(nested ? loopLabel() : undefined));
+          }
           else if (labels.has(to)) ok = false;
           else {
             this.needsDispatchLabel = true;
@@ -929,7 +951,13 @@ export class Lowerer {
       // A jump of the dispatch not written as `state = L; continue` is not expected here: declined.
       if (ts.isContinueStatement(s) && (s.label === undefined ? !nested : s.label.text === this.names.dispatch)) ok = false;
       if (ts.isBreakStatement(s) && s.label === undefined && !nested) ok = false;
-      if (ts.isBlock(s)) return [f.updateBlock(s, translate(s.statements, nested))];
+      if (ts.isBlock(s)) {
+        const inner = translate(s.statements, nested);
+        // A routed jump's block (`{ state = L; continue; }`) is one native jump now: no block around it.
+        const only = inner.length === 1 ? inner[0]! : undefined;
+        if (only !== undefined && (ts.isBreakStatement(only) || ts.isContinueStatement(only))) return [only];
+        return [f.updateBlock(s, inner)];
+      }
       if (ts.isIfStatement(s)) return [f.updateIfStatement(s, s.expression, single(s.thenStatement, nested), s.elseStatement !== undefined ? single(s.elseStatement, nested) : undefined)];
       if (ts.isLabeledStatement(s)) return [f.updateLabeledStatement(s, s.label, single(s.statement, nested))];
       if (ts.isForStatement(s)) return [f.updateForStatement(s, s.initializer, s.condition, s.incrementor, single(s.statement, true))];
@@ -959,6 +987,9 @@ export class Lowerer {
       loop.kind === 'while' ? f.createWhileStatement(nativeTest!, block) :
       loop.kind === 'do' ? f.createDoStatement(block, nativeTest!) :
       f.createForStatement(undefined, nativeTest, incrementor !== undefined ? local(incrementor) : undefined, block);
+    // A for-of's body case is entered only from its top case, which no longer falls into it: its
+    // statements would be dead (the case stays, a label the region table sends throws by).
+    if (region !== first) region.stmts = [];
     ts.setSourceMapRange(native, loop.node);
     if (label !== undefined) native = f.createLabeledStatement(label, native);
     const declare = (fields: [string, string][], flags: ts.NodeFlags): ts.Statement[] =>
@@ -988,9 +1019,9 @@ export class Lowerer {
   }
 
   /** The plain name unless something in the function could mean another variable by it (as keepShortLivedValuesLocal). */
-  private nativeLoopLocalName(preferred: string, taken: ReadonlyMap<string, string>): string {
+  private nativeLoopLocalName(preferred: string, isBinding: boolean, taken: ReadonlyMap<string, string>): string {
     const sameName = this.scopes.bindings.filter((b) => b.name === preferred).length;
-    const clash = this.scopes.freeNames.has(preferred) || sameName > 1 || this.locals.includes(preferred) || NAMES_EMITTED_CODE_READS.has(preferred) || [...taken.values()].includes(preferred);
+    const clash = this.scopes.freeNames.has(preferred) || sameName > (isBinding ? 1 : 0) || this.locals.includes(preferred) || NAMES_EMITTED_CODE_READS.has(preferred) || [...taken.values()].includes(preferred);
     return clash ? this.nameTable.fresh(preferred) : preferred;
   }
 
@@ -1108,7 +1139,7 @@ export class Lowerer {
       this.loopBody(s.statement, labels, end, top);
       if (!this.terminated) this.jump(top);
       this.mark(end);
-      if (this.mayRunNatively(s, s.expression)) this.nativeLoops.push({ node: s, kind: 'while', top, cont: top, end, hasTest: true });
+      if (this.mayRunNatively(s, s.expression)) this.nativeLoops.push({ node: s, kind: 'while', top, cont: top, end, hasTest: true, ownFields: [] });
       return;
     }
     if (ts.isDoStatement(s)) {
@@ -1121,7 +1152,7 @@ export class Lowerer {
       const test = this.lowerExpr(s.expression);
       this.emit(ts.setSourceMapRange(f.createIfStatement(test, f.createBlock([this.setState(top), this.continueDispatch()])), s.expression));
       this.mark(end);
-      if (this.mayRunNatively(s, s.expression)) this.nativeLoops.push({ node: s, kind: 'do', top, cont, end, hasTest: true });
+      if (this.mayRunNatively(s, s.expression)) this.nativeLoops.push({ node: s, kind: 'do', top, cont, end, hasTest: true, ownFields: [] });
       return;
     }
     if (ts.isForStatement(s)) {
@@ -1156,7 +1187,7 @@ export class Lowerer {
       }
       this.jump(top);
       this.mark(end);
-      if (this.mayRunNatively(s, s.condition, s.incrementor)) this.nativeLoops.push({ node: s, kind: 'for', top, cont, end, hasTest: s.condition !== undefined });
+      if (this.mayRunNatively(s, s.condition, s.incrementor)) this.nativeLoops.push({ node: s, kind: 'for', top, cont, end, hasTest: s.condition !== undefined, ownFields: [] });
       return;
     }
     if (ts.isForOfStatement(s)) return this.lowerForOf(s, labels);
@@ -1703,6 +1734,7 @@ export class Lowerer {
     this.finallyEnd(fin, outer, false);
     this.terminated = true;
     this.mark(end);
+    if (this.mayRunNatively(s, s.initializer)) this.nativeLoops.push({ node: s, kind: 'forof', top, cont: top, end, hasTest: false, fin: fin.label, ownFields: [it, nextField] });
   }
 
   /**
@@ -1747,6 +1779,7 @@ export class Lowerer {
     this.loopBody(s.statement, labels, end, top);
     if (!this.terminated) this.jump(top);
     this.mark(end);
+    if (this.mayRunNatively(s, s.initializer)) this.nativeLoops.push({ node: s, kind: 'while', top, cont: top, end, hasTest: true, ownFields: [object, keys, index] });
   }
 
   private lowerSwitch(s: ts.SwitchStatement, labels: string[]): void {
