@@ -764,14 +764,17 @@ export class Lowerer {
   }
 
   /**
-   * Runs a loop recorded by mayRunNatively as a native JavaScript loop inside its top case, when its
-   * lowered cases are straight-line: after the top case, only the resume labels of its `yield*`
-   * calls (and a `for`/`do` loop's continue label, last), all in one exception region. Their
-   * statements then only fall through into each other, so concatenated they are the loop's body as
-   * the cases run it; jumps to the loop's end and continue label become native `break`/`continue`,
-   * other jumps out of it `continue dispatch`. A call that suspends returns from `step` as before,
-   * and its resume runs the loop's remaining cases, unchanged, which end at the top case: the native
-   * loop again. The code duplicated is the body after the first `yield*` (bounded, see below).
+   * Runs a loop recorded by mayRunNatively (for, while, do-while, for-in, for-of) as a native
+   * JavaScript loop inside its top case, when its lowered cases are straight-line: after the top
+   * case, only the resume labels of its `yield*` calls (and a `for`/`do` loop's continue label, last;
+   * a for-of's body label, second), all in one exception region. That is, nothing in the body but
+   * the calls splits it into cases: an `if`, `?:`, `&&` or `try` around a `yield*`, or an inner loop
+   * with one, keeps the loop as it was (an inner loop may run natively itself). The statements then
+   * only fall through into each other, so concatenated they are the loop's body as the cases run it;
+   * jumps to the loop's end and continue label become native `break`/`continue`, other jumps out of
+   * it `continue dispatch`. A call that suspends returns from `step` as before, and its resume runs
+   * the loop's remaining cases, unchanged, which end at the top case: the native loop again. The
+   * code duplicated is the body after the first `yield*` (bounded, see below).
    *
    *     case 1: { let i = this.i; const calls = this.calls;
    *               for (; i < calls; i++) { <call>; <on suspension: this.i = i; this.state = 2; return SUSPEND>; total = value; }
@@ -780,9 +783,10 @@ export class Lowerer {
    *     case 3: this.i++; state = 1; continue;
    *
    * Outside any exception region, the fields it uses become locals of the native loop (`i`, `calls`),
-   * stored back on every way out of it but a throw: a throw there ends the frame, and no closure
-   * reads those fields (one that does keeps its field). Inside a region a catch or finally could read
-   * them after a throw, so there the fields stay fields.
+   * stored back on every way out of it but a throw: a throw there ends the frame (through a for-of's
+   * own iterator close, which reads only the iterator), and no closure reads those fields (one that
+   * does keeps its field). Inside a region a catch or finally could read them after a throw, so
+   * there the fields stay fields.
    */
   private runLoopNatively(loop: NativeLoop): void {
     const ts = this.tsApi;
