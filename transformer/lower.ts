@@ -45,7 +45,7 @@ interface Target {
   depth: number;
 }
 
-/** A loop lowering recorded as a candidate to run natively (runLoopsNatively). */
+/** A loop lowering recorded as a candidate to run natively (runLoopNatively). */
 interface NativeLoop {
   node: ts.IterationStatement;
   /** A for-in is lowered as a while loop over the keys it collected. */
@@ -193,7 +193,7 @@ export class Lowerer {
   private readonly explodedScopes = new Set<ts.Node>();
   private readonly usedRuntime = new Set<keyof EmitNames['rt']>();
   private needsDispatchLabel = false;
-  /** Loops whose body suspends only in `yield*` calls, innermost first (runLoopsNatively). */
+  /** Loops whose body suspends only in `yield*` calls, innermost first (runLoopNatively). */
   private readonly nativeLoops: NativeLoop[] = [];
   private hasRegions = false;
   private thisField: string | undefined;
