@@ -765,16 +765,17 @@ export class Lowerer {
 
   /**
    * Runs a loop recorded by mayRunNatively (for, while, do-while, for-in, for-of) as a native
-   * JavaScript loop inside its top case, when its lowered cases are straight-line: after the top
-   * case, only the resume labels of its `yield*` calls (and a `for`/`do` loop's continue label, last;
-   * a for-of's body label, second), all in one exception region. That is, nothing in the body but
-   * the calls splits it into cases: an `if`, `?:`, `&&` or `try` around a `yield*`, or an inner loop
-   * with one, keeps the loop as it was (an inner loop may run natively itself). The statements then
-   * only fall through into each other, so concatenated they are the loop's body as the cases run it;
-   * jumps to the loop's end and continue label become native `break`/`continue`, other jumps out of
-   * it `continue dispatch`. A call that suspends returns from `step` as before, and its resume runs
-   * the loop's remaining cases, unchanged, which end at the top case: the native loop again. The
-   * code duplicated is the body after the first `yield*` (bounded, see below).
+   * JavaScript loop inside its top case, when its lowered cases (after the top one: the resume
+   * labels of its `yield*` calls, the labels of branches around them, a `for`/`do` loop's continue
+   * label last, a for-of's body label second) are all in one exception region and jump only forward
+   * inside it. So a `try` around a `yield*`, or an inner loop with one (which may run natively
+   * itself), keeps the loop as it was. The statements concatenated are then the loop's body as the
+   * cases run it: jumps to the loop's end and continue label become native `break`/`continue`, a
+   * forward jump to a case of the body (an `if`, `?:`, `&&`, `switch` around a `yield*`) a `break`
+   * out of a block ending there (skipBlock), other jumps out of it `continue dispatch`. A call that
+   * suspends returns from `step` as before, and its resume runs the loop's remaining cases,
+   * unchanged, which end at the top case: the native loop again. The code duplicated is the body
+   * after the first `yield*` (bounded, see below).
    *
    *     case 1: { let i = this.i; const calls = this.calls;
    *               for (; i < calls; i++) { <call>; <on suspension: this.i = i; this.state = 2; return SUSPEND>; total = value; }
@@ -811,7 +812,6 @@ export class Lowerer {
     }
     for (const c of loopCases.slice(1)) {
       if (!this.sameHandler(c.handler, region.handler) || c.returnFin !== region.returnFin) return;
-      if (!this.resumeLabels.has(c.label) && c.label !== loop.cont && c !== region) return;
     }
     const contCase = loop.kind === 'while' || loop.kind === 'forof' ? undefined : loopCases[loopCases.length - 1]!;
     if (contCase !== undefined && contCase.label !== loop.cont) return;
@@ -839,6 +839,14 @@ export class Lowerer {
     // The head: the top case opens with `if (!(test)) { state = end; continue; }`; a `for` loop's
     // continue case is its incrementor then `state = top; continue;`, a `do` loop's its test.
     let body = bodyCases.flatMap((c) => c.stmts);
+    // Where each case starts in the body: a forward jump to one becomes a `break` out of a block
+    // ending there (`if`, `?:`, `&&` around a `yield*` jump forward; a backward jump declines).
+    const starts = new Map<number, number>();
+    let offset = 0;
+    for (const c of bodyCases) {
+      starts.set(c.label, offset);
+      offset += c.stmts.length;
+    }
     let test: ts.Expression | undefined;
     let incrementor: ts.Expression | undefined;
     if ((loop.kind === 'while' || loop.kind === 'for') && loop.hasTest) {
@@ -849,6 +857,7 @@ export class Lowerer {
       test = open.expression.operand;
       while (ts.isParenthesizedExpression(test)) test = test.expression;
       body = body.slice(1);
+      for (const [l, at] of starts) starts.set(l, at - 1);
     }
     if (loop.kind === 'for') {
       const stmts = contCase!.stmts;
@@ -924,6 +933,11 @@ export class Lowerer {
     let label: string | undefined;
     const loopLabel = (): ts.Identifier => this.id((label ??= this.nameTable.fresh('loop')));
     let ok = true;
+    let leavesByDispatch = false;
+    /** The top-level statement of the body being translated (a jump's position). */
+    let at = 0;
+    /** Forward jump targets in the body: where their block starts and ends, and its label. */
+    const blocks = new Map<number, { from: number; to: number; name: string }>();
     const translate = (stmts: readonly ts.Statement[], nested: boolean): ts.Statement[] => {
       const out: ts.Statement[] = [];
       for (let i = 0; i < stmts.length; i++) {
@@ -934,9 +948,17 @@ export class Lowerer {
             if (loop.kind === 'forof') out.push(stmts[i]!);
             out.push(f.createContinueStatement(nested ? loopLabel() : undefined));
           }
-          else if (labels.has(to)) ok = false;
-          else {
-            this.needsDispatchLabel = true;
+          else if (labels.has(to)) {
+            const target = starts.get(to);
+            if (target === undefined || target <= at) ok = false;
+            else {
+              let b = blocks.get(to);
+              if (b === undefined) blocks.set(to, (b = { from: at, to: target, name: this.nameTable.fresh('skip') }));
+              b.from = Math.min(b.from, at);
+              out.push(f.createBreakStatement(b.name));
+            }
+          } else {
+            leavesByDispatch = true;
             out.push(...storeBack(), stmts[i]!, f.createContinueStatement(this.names.dispatch));
           }
           i++;
@@ -980,8 +1002,44 @@ export class Lowerer {
       }
       return [s];
     };
-    const translated = translate(body.map(local), false);
+    // Translated statement by statement (a jump pair's second statement gets nothing), then the
+    // blocks put around the ranges they skip, nested: one that overlaps another starts with it.
+    const localBody = body.map(local);
+    const chunks: ts.Statement[][] = localBody.map(() => []);
+    for (at = 0; at < localBody.length; at++) {
+      const pair = this.jumpAt(localBody, at) !== undefined;
+      chunks[at] = translate(pair ? localBody.slice(at, at + 2) : [localBody[at]!], false);
+      if (pair) at++;
+    }
     if (!ok) return;
+    if (leavesByDispatch) this.needsDispatchLabel = true;
+    const ranges = [...blocks.values()];
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const a of ranges) for (const b of ranges) {
+        if (a.from < b.from && b.from < a.to && a.to < b.to) {
+          b.from = a.from;
+          changed = true;
+        }
+      }
+    }
+    const nest = (from: number, to: number, inside: typeof ranges): ts.Statement[] => {
+      const out: ts.Statement[] = [];
+      for (let i = from; i < to; ) {
+        const outer = inside.filter((r) => r.from === i).sort((a, b) => b.to - a.to)[0];
+        if (outer === undefined) {
+          out.push(...chunks[i]!);
+          i++;
+          continue;
+        }
+        const within = inside.filter((r) => r !== outer && r.from >= outer.from && r.to <= outer.to);
+        out.push(this.skipBlock(outer.name, nest(i, outer.to, within)));
+        inside = inside.filter((r) => r !== outer && !within.includes(r));
+        i = outer.to;
+      }
+      return out;
+    };
+    const translated = nest(0, chunks.length, ranges);
     // The back edge of a while loop, now the native loop's own.
     const last = translated[translated.length - 1];
     if (last !== undefined && ts.isContinueStatement(last) && last.label === undefined) translated.pop();
@@ -1008,6 +1066,32 @@ export class Lowerer {
         f.createContinueStatement(),
       ], true),
     ];
+  }
+
+  /**
+   * `name: { <stmts> }`, a block a forward jump leaves by `break name`, written as the `if` it was
+   * where it has that shape: `name: { if (!(x)) break name; A }` is `if (x) { A }`, and then
+   * `name: { if (x) { A; break name; } B }` is `if (x) { A } else { B }`.
+   */
+  private skipBlock(name: string, stmts: ts.Statement[]): ts.Statement {
+    const ts = this.tsApi;
+    const f = this.f;
+    const breaksTo = (s: ts.Node | undefined): boolean => s !== undefined && ts.isBreakStatement(s) && s.label?.text === name;
+    const mentions = (node: ts.Node): boolean => breaksTo(node) || (!this.isFunctionLike(node) && ts.forEachChild(node, (c) => (mentions(c) ? true : undefined)) === true);
+    const [head, ...rest] = stmts;
+    if (head !== undefined && ts.isIfStatement(head) && head.elseStatement === undefined && !rest.some(mentions)) {
+      const cond = head.expression;
+      if (breaksTo(head.thenStatement) && ts.isPrefixUnaryExpression(cond) && cond.operator === this.SK.ExclamationToken) {
+        let x: ts.Expression = cond.operand;
+        while (ts.isParenthesizedExpression(x)) x = x.expression;
+        return f.createIfStatement(x, f.createBlock(rest, true));
+      }
+      const then = head.thenStatement;
+      if (ts.isBlock(then) && breaksTo(then.statements[then.statements.length - 1]) && !then.statements.slice(0, -1).some(mentions)) {
+        return f.createIfStatement(cond, f.createBlock(then.statements.slice(0, -1), true), f.createBlock(rest, true));
+      }
+    }
+    return f.createLabeledStatement(name, f.createBlock(stmts, true));
   }
 
   /**

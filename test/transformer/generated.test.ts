@@ -60,13 +60,16 @@ let counter = 0;
 
 /**
  * Statements of a loop whose body suspends only in `yield*` (lower.ts, runLoopNatively): calls of a
- * compiled coroutine that returns at once, suspends or throws, and of a native generator; jumps
+ * compiled coroutine that returns at once, suspends or throws, and of a native generator, also in
+ * branches (if/else, ?:, &&, a switch); jumps
  * (also through a finally without yield), return and throw; a closure over the loop's variable `v`
  * (its loop then keeps the dispatch).
  */
 const callLeaf = (v: string): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('acc += yield* sub(n++);', 'log.push(yield* sub(acc + n++));', `log.push('v' + ${v} + (yield* nsub(n++)));`, `{\nconst r = yield* sub(${v} + n);\nlog.push('r' + r);\n}`) },
+    // Branches around the calls (forward jumps in the native loop).
+    { weight: 2, arbitrary: fc.constantFrom("if (n % 2) acc += yield* sub(n++);\nelse log.push('e' + n++);", "log.push(n % 3 ? yield* sub(n++) : 'z');", 'log.push(acc > 4 && (yield* nsub(n++)));', "switch (n % 3) {\ncase 0:\nacc += yield* sub(n++);\nbreak;\ncase 1:\nlog.push('one');\ndefault:\nlog.push(yield* nsub(n++));\n}") },
     { weight: 3, arbitrary: fc.constantFrom('if (acc > 9) break;', 'if (n % 3 === 0) continue;', 'if (acc > 14) return acc;', "if (n % 5 === 4) throw new Error('t' + n);", `acc += ${v};`, "log.push('s' + n++);") },
     { weight: 1, arbitrary: fc.constantFrom(`fns.push(() => ${v} + ':' + acc);`, `try {\nif (${v} === 1) throw new Error('in' + n);\n} catch (e) {\nlog.push(e.message);\n}`, "try {\nif (n % 4 === 2) continue;\nif (n % 6 === 5) break;\n} finally {\nlog.push('nf' + n);\n}") },
   );
