@@ -45,6 +45,23 @@ interface Target {
   depth: number;
 }
 
+/** A loop lowering recorded as a candidate to run natively (runLoopNatively). */
+interface NativeLoop {
+  node: ts.IterationStatement;
+  /** A for-in is lowered as a while loop over the keys it collected. */
+  kind: 'while' | 'for' | 'do' | 'forof';
+  top: number;
+  /** Where `continue` goes: `top` for a while, for-in or for-of loop. */
+  cont: number;
+  end: number;
+  /** A `while`/`for` with a condition: its test opens the top case. */
+  hasTest: boolean;
+  /** A for-of's iterator close (a case of its own, between the body and the end). */
+  fin?: number;
+  /** Bookkeeping fields of a for-in or for-of the native loop may keep in locals too. */
+  ownFields: string[];
+}
+
 interface Leap {
   labels: string[];
   kind: 'loop' | 'switch' | 'block';
@@ -133,6 +150,9 @@ export type NestedFactory = (
 /** Globals emitted code itself reads: a local of `step` must not shadow them. */
 const NAMES_EMITTED_CODE_READS = new Set(['TypeError', 'String', 'Object', 'Symbol', 'undefined', 'arguments', 'eval']);
 
+/** Bound on the code a native loop duplicates (runLoopNatively), in syntax nodes. */
+const NATIVE_LOOP_MAX_DUPLICATED_NODES = 1500;
+
 const NORMAL = 0;
 const THROW_CODE = 1;
 const RETURN_CODE = 2;
@@ -175,6 +195,8 @@ export class Lowerer {
   private readonly explodedScopes = new Set<ts.Node>();
   private readonly usedRuntime = new Set<keyof EmitNames['rt']>();
   private needsDispatchLabel = false;
+  /** Loops whose body suspends only in `yield*` calls, innermost first (runLoopNatively). */
+  private readonly nativeLoops: NativeLoop[] = [];
   private hasRegions = false;
   private thisField: string | undefined;
   /** The local that holds the frame for nested non-arrow functions and classes (made on first use). */
@@ -280,6 +302,8 @@ export class Lowerer {
     this.lowerStatements(body.statements);
     if (!this.terminated) this.emitAll(this.returnExit(this.f.createVoidZero()), true);
     this.keepShortLivedValuesLocal();
+    // After the liveness pass: a native loop is the same flow as the cases it comes from.
+    for (const loop of this.nativeLoops) this.runLoopNatively(loop);
     if (this.returnedLocal !== undefined) this.locals.push(this.returnedLocal);
     this.renumberStates();
     this.captureEnvironments();
@@ -709,6 +733,388 @@ export class Lowerer {
     this.emit(f.createSwitchStatement(this.thisField_(fin.fField), f.createCaseBlock(clauses)));
   }
 
+  // ---------------------------------------------------------------- native loops
+
+  /**
+   * A loop whose head cannot suspend and whose body suspends only in `yield*`: most of its iterations
+   * may not suspend at all (the hybrid call returns at once), so it is worth running them without the
+   * dispatch (runLoopNatively).
+   */
+  private mayRunNatively(s: ts.IterationStatement, ...head: (ts.Node | undefined)[]): boolean {
+    const ts = this.tsApi;
+    if (head.some((e) => this.containsYield(e))) return false;
+    let onlyDelegations = true;
+    const visit = (node: ts.Node): void => {
+      if (!onlyDelegations || this.isFunctionLike(node) || ts.isClassLike(node)) return;
+      if (ts.isYieldExpression(node) && node.asteriskToken === undefined) onlyDelegations = false;
+      else ts.forEachChild(node, visit);
+    };
+    visit(s.statement);
+    return onlyDelegations;
+  }
+
+  /** `state = L; continue;` (or `continue dispatch`) at `stmts[i]`: L, else undefined. */
+  private jumpAt(stmts: readonly ts.Statement[], i: number): number | undefined {
+    const ts = this.tsApi;
+    const s = stmts[i];
+    const next = stmts[i + 1];
+    if (s === undefined || next === undefined || !ts.isExpressionStatement(s) || !ts.isContinueStatement(next)) return undefined;
+    if (next.label !== undefined && next.label.text !== this.names.dispatch) return undefined;
+    const e = s.expression;
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== this.SK.EqualsToken || !ts.isIdentifier(e.left) || e.left.text !== this.names.state) return undefined;
+    return this.stateLiterals.has(e.right) ? Number((e.right as ts.NumericLiteral).text) : undefined;
+  }
+
+  /**
+   * Runs a loop recorded by mayRunNatively (for, while, do-while, for-in, for-of) as a native
+   * JavaScript loop inside its top case, when its lowered cases (after the top one: the resume
+   * labels of its `yield*` calls, the labels of branches around them, a `for`/`do` loop's continue
+   * label last, a for-of's body label second) are all in one exception region and jump only forward
+   * inside it. So a `try` around a `yield*`, or an inner loop with one (which may run natively
+   * itself), keeps the loop as it was. The statements concatenated are then the loop's body as the
+   * cases run it: jumps to the loop's end and continue label become native `break`/`continue`, a
+   * forward jump to a case of the body (an `if`, `?:`, `&&`, `switch` around a `yield*`) a `break`
+   * out of a block ending there (skipBlock), other jumps out of it `continue dispatch`. A call that
+   * suspends returns from `step` as before, and its resume runs the loop's remaining cases,
+   * unchanged, which end at the top case: the native loop again. The code duplicated is the body
+   * after the first `yield*` (bounded, see below).
+   *
+   *     case 1: { let i = this.i; const calls = this.calls;
+   *               for (; i < calls; i++) { <call>; <on suspension: this.i = i; this.state = 2; return SUSPEND>; total = value; }
+   *               this.i = i; state = 4; continue; }
+   *     case 2: total = value;            // resumed after a suspension in the call
+   *     case 3: this.i++; state = 1; continue;
+   *
+   * Outside any exception region, the fields it uses become locals of the native loop (`i`, `calls`),
+   * stored back on every way out of it but a throw: a throw there ends the frame (through a for-of's
+   * own iterator close, which reads only the iterator), and no closure reads those fields (one that
+   * does keeps its field). Inside a region a catch or finally could read them after a throw, so
+   * there the fields stay fields.
+   */
+  private runLoopNatively(loop: NativeLoop): void {
+    const ts = this.tsApi;
+    const f = this.f;
+    const t = this.cases.findIndex((c) => c.label === loop.top);
+    const e = this.cases.findIndex((c) => c.label === loop.end);
+    if (t < 0 || e <= t + 1) return;
+    let loopCases = this.cases.slice(t, e);
+    const first = loopCases[0]!;
+    const labels = new Set(loopCases.map((c) => c.label));
+    // A for-of's body is a region of its own (its iterator close, the case before the end, stays
+    // outside the native loop): the top case (the iterator's `next`) sets `state` to its body's
+    // label on the way in, and the back edge sets it to the top again, so that the region table
+    // sends a throw from either where the cases would.
+    let region = first;
+    if (loop.kind === 'forof') {
+      if (loopCases.length < 4 || loopCases[loopCases.length - 1]!.label !== loop.fin) return;
+      loopCases = loopCases.slice(0, -1);
+      labels.delete(loop.fin!);
+      region = loopCases[1]!;
+      if (region.handler?.kind !== 'finally' || region.handler.fin.label !== loop.fin) return;
+    }
+    for (const c of loopCases.slice(1)) {
+      if (!this.sameHandler(c.handler, region.handler) || c.returnFin !== region.returnFin) return;
+    }
+    const contCase = loop.kind === 'while' || loop.kind === 'forof' ? undefined : loopCases[loopCases.length - 1]!;
+    if (contCase !== undefined && contCase.label !== loop.cont) return;
+    const bodyCases = contCase === undefined ? loopCases : loopCases.slice(0, -1);
+    if (bodyCases.some((c) => c !== first && c.label === loop.cont)) return;
+    // Bounded duplication: the statements of the cases after the top one are emitted twice.
+    let size = 0;
+    const count = (node: ts.Node): void => {
+      size++;
+      ts.forEachChild(node, count);
+    };
+    for (const c of loopCases.slice(1)) if (c !== region) c.stmts.forEach(count);
+    if (size > NATIVE_LOOP_MAX_DUPLICATED_NODES) return;
+    // Statements that copy per-iteration environments into `const`s get them once per statement
+    // (captureEnvironments): one around the whole loop would keep the first iteration's.
+    const envLocals = new Set(this.envLocals.values());
+    let usesEnv = false;
+    const findEnv = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && envLocals.has(node.text)) usesEnv = true;
+      else ts.forEachChild(node, findEnv);
+    };
+    for (const c of loopCases) c.stmts.forEach(findEnv);
+    if (usesEnv) return;
+
+    // The head: the top case opens with `if (!(test)) { state = end; continue; }`; a `for` loop's
+    // continue case is its incrementor then `state = top; continue;`, a `do` loop's its test.
+    let body = bodyCases.flatMap((c) => c.stmts);
+    // Where each case starts in the body: a forward jump to one becomes a `break` out of a block
+    // ending there (`if`, `?:`, `&&` around a `yield*` jump forward; a backward jump declines).
+    const starts = new Map<number, number>();
+    let offset = 0;
+    for (const c of bodyCases) {
+      starts.set(c.label, offset);
+      offset += c.stmts.length;
+    }
+    let test: ts.Expression | undefined;
+    let incrementor: ts.Expression | undefined;
+    if ((loop.kind === 'while' || loop.kind === 'for') && loop.hasTest) {
+      const open = body[0];
+      if (open === undefined || !ts.isIfStatement(open) || open.elseStatement !== undefined || !ts.isBlock(open.thenStatement)) return;
+      if (!ts.isPrefixUnaryExpression(open.expression) || open.expression.operator !== this.SK.ExclamationToken) return;
+      if (open.thenStatement.statements.length !== 2 || this.jumpAt(open.thenStatement.statements, 0) !== loop.end) return;
+      test = open.expression.operand;
+      while (ts.isParenthesizedExpression(test)) test = test.expression;
+      body = body.slice(1);
+      for (const [l, at] of starts) starts.set(l, at - 1);
+    }
+    if (loop.kind === 'for') {
+      const stmts = contCase!.stmts;
+      if (stmts.length < 2 || this.jumpAt(stmts, stmts.length - 2) !== loop.top) return;
+      const updates: ts.Expression[] = [];
+      for (const s of stmts.slice(0, -2)) {
+        if (!ts.isExpressionStatement(s)) return;
+        updates.push(s.expression);
+      }
+      if (updates.length > 0) incrementor = updates.length === 1 ? updates[0] : f.createCommaListExpression(updates);
+    } else if (loop.kind === 'do') {
+      const stmts = contCase!.stmts;
+      const only = stmts[0];
+      if (stmts.length !== 1 || only === undefined || !ts.isIfStatement(only) || only.elseStatement !== undefined || !ts.isBlock(only.thenStatement)) return;
+      if (only.thenStatement.statements.length !== 2 || this.jumpAt(only.thenStatement.statements, 0) !== loop.top) return;
+      test = only.expression;
+    }
+
+    // Fields kept in locals of the native loop (outside exception regions only, see above).
+    const locals = new Map<string, string>();
+    const written = new Set<string>();
+    if (first.handler === null && first.returnFin === undefined) {
+      const candidates = this.nativeLoopLocalCandidates();
+      for (const field of loop.ownFields) candidates.set(field, field);
+      const used: string[] = [];
+      const excluded = new Set<string>();
+      const fieldOf = (node: ts.Node): string | undefined =>
+        ts.isPropertyAccessExpression(node) && node.expression.kind === this.SK.ThisKeyword && ts.isIdentifier(node.name) ? node.name.text : undefined;
+      const markWrites = (target: ts.Node): void => {
+        while (ts.isParenthesizedExpression(target)) target = target.expression;
+        const field = fieldOf(target);
+        if (field !== undefined) written.add(field);
+        else if (ts.isObjectLiteralExpression(target)) {
+          for (const p of target.properties) {
+            if (ts.isPropertyAssignment(p)) markWrites(p.initializer);
+            else if (ts.isSpreadAssignment(p)) markWrites(p.expression);
+          }
+        } else if (ts.isArrayLiteralExpression(target)) {
+          for (const el of target.elements) markWrites(ts.isSpreadElement(el) ? el.expression : el);
+        } else if (ts.isBinaryExpression(target) && target.operatorToken.kind === this.SK.EqualsToken) markWrites(target.left);
+      };
+      const scan = (node: ts.Node, inClosure: boolean): void => {
+        const field = fieldOf(node);
+        if (field !== undefined) {
+          if (inClosure) excluded.add(field);
+          else if (!used.includes(field)) used.push(field);
+          return;
+        }
+        if (ts.isBinaryExpression(node) && node.operatorToken.kind >= this.SK.FirstAssignment && node.operatorToken.kind <= this.SK.LastAssignment) markWrites(node.left);
+        else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === this.SK.PlusPlusToken || node.operator === this.SK.MinusMinusToken)) markWrites(node.operand);
+        else if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) markWrites(node.initializer);
+        // A closure made in the loop would keep the local, not the field: its fields stay fields.
+        if (this.isFunctionLike(node) || ts.isClassLike(node)) {
+          inClosure = true;
+          if (!ts.isArrowFunction(node)) return;
+        }
+        ts.forEachChild(node, (child) => scan(child, inClosure));
+      };
+      for (const node of [...body, test, incrementor]) if (node !== undefined) scan(node, false);
+      for (const field of used) {
+        const preferred = candidates.get(field);
+        if (preferred === undefined || excluded.has(field)) continue;
+        const isBinding = this.scopes.bindings.some((b) => b.field === field);
+        locals.set(field, this.nativeLoopLocalName(preferred, isBinding, locals));
+      }
+    }
+    const local = <T extends ts.Node>(node: T): T =>
+      locals.size === 0 ? node : (fieldsToLocals(ts, this.context, f.createExpressionStatement(node as unknown as ts.Expression), locals) as ts.ExpressionStatement).expression as unknown as T;
+    const storeBack = (): ts.Statement[] =>
+      [...locals].filter(([field]) => written.has(field)).map(([field, name]) => this.assignField(field, this.id(name)));
+
+    // The body: jumps made native, stores before every way out.
+    let label: string | undefined;
+    const loopLabel = (): ts.Identifier => this.id((label ??= this.nameTable.fresh('loop')));
+    let ok = true;
+    let leavesByDispatch = false;
+    /** The top-level statement of the body being translated (a jump's position). */
+    let at = 0;
+    /** Forward jump targets in the body: where their block starts and ends, and its label. */
+    const blocks = new Map<number, { from: number; to: number; name: string }>();
+    const translate = (stmts: readonly ts.Statement[], nested: boolean): ts.Statement[] => {
+      const out: ts.Statement[] = [];
+      for (let i = 0; i < stmts.length; i++) {
+        const to = this.jumpAt(stmts, i);
+        if (to !== undefined) {
+          if (to === loop.end) out.push(f.createBreakStatement(nested ? loopLabel() : undefined));
+          else if (to === loop.cont) {
+            if (loop.kind === 'forof') out.push(stmts[i]!);
+            out.push(f.createContinueStatement(nested ? loopLabel() : undefined));
+          }
+          else if (labels.has(to)) {
+            const target = starts.get(to);
+            if (target === undefined || target <= at) ok = false;
+            else {
+              let b = blocks.get(to);
+              if (b === undefined) blocks.set(to, (b = { from: at, to: target, name: this.nameTable.fresh('skip') }));
+              b.from = Math.min(b.from, at);
+              out.push(f.createBreakStatement(b.name));
+            }
+          } else {
+            leavesByDispatch = true;
+            out.push(...storeBack(), stmts[i]!, f.createContinueStatement(this.names.dispatch));
+          }
+          i++;
+          continue;
+        }
+        out.push(...translateOne(stmts[i]!, nested));
+      }
+      return out;
+    };
+    const single = (s: ts.Statement, nested: boolean): ts.Statement => {
+      const out = translate([s], nested);
+      return out.length === 1 ? out[0]! : f.createBlock(out, true);
+    };
+    const translateOne = (s: ts.Statement, nested: boolean): ts.Statement[] => {
+      if (ts.isReturnStatement(s)) return [...storeBack(), s];
+      // A jump of the dispatch not written as `state = L; continue` is not expected here: declined.
+      if (ts.isContinueStatement(s) && (s.label === undefined ? !nested : s.label.text === this.names.dispatch)) ok = false;
+      if (ts.isBreakStatement(s) && s.label === undefined && !nested) ok = false;
+      if (ts.isBlock(s)) {
+        const inner = translate(s.statements, nested);
+        // A routed jump's block (`{ state = L; continue; }`) is one native jump now: no block around it.
+        const only = inner.length === 1 ? inner[0]! : undefined;
+        if (only !== undefined && (ts.isBreakStatement(only) || ts.isContinueStatement(only))) return [only];
+        return [f.updateBlock(s, inner)];
+      }
+      if (ts.isIfStatement(s)) return [f.updateIfStatement(s, s.expression, single(s.thenStatement, nested), s.elseStatement !== undefined ? single(s.elseStatement, nested) : undefined)];
+      if (ts.isLabeledStatement(s)) return [f.updateLabeledStatement(s, s.label, single(s.statement, nested))];
+      if (ts.isForStatement(s)) return [f.updateForStatement(s, s.initializer, s.condition, s.incrementor, single(s.statement, true))];
+      if (ts.isForInStatement(s)) return [f.updateForInStatement(s, s.initializer, s.expression, single(s.statement, true))];
+      if (ts.isForOfStatement(s)) return [f.updateForOfStatement(s, s.awaitModifier, s.initializer, s.expression, single(s.statement, true))];
+      if (ts.isWhileStatement(s)) return [f.updateWhileStatement(s, s.expression, single(s.statement, true))];
+      if (ts.isDoStatement(s)) return [f.updateDoStatement(s, single(s.statement, true), s.expression)];
+      if (ts.isSwitchStatement(s)) {
+        const clauses = s.caseBlock.clauses.map((c) => (ts.isCaseClause(c) ? f.updateCaseClause(c, c.expression, translate(c.statements, true)) : f.updateDefaultClause(c, translate(c.statements, true))));
+        return [f.updateSwitchStatement(s, s.expression, f.updateCaseBlock(s.caseBlock, clauses))];
+      }
+      if (ts.isTryStatement(s)) {
+        const block = (b: ts.Block): ts.Block => f.updateBlock(b, translate(b.statements, nested));
+        const c = s.catchClause;
+        return [f.updateTryStatement(s, block(s.tryBlock), c !== undefined ? f.updateCatchClause(c, c.variableDeclaration, block(c.block)) : undefined, s.finallyBlock !== undefined ? block(s.finallyBlock) : undefined)];
+      }
+      return [s];
+    };
+    // Translated statement by statement (a jump pair's second statement gets nothing), then the
+    // blocks put around the ranges they skip, nested: one that overlaps another starts with it.
+    const localBody = body.map(local);
+    const chunks: ts.Statement[][] = localBody.map(() => []);
+    for (at = 0; at < localBody.length; at++) {
+      const pair = this.jumpAt(localBody, at) !== undefined;
+      chunks[at] = translate(pair ? localBody.slice(at, at + 2) : [localBody[at]!], false);
+      if (pair) at++;
+    }
+    if (!ok) return;
+    if (leavesByDispatch) this.needsDispatchLabel = true;
+    const ranges = [...blocks.values()];
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const a of ranges) for (const b of ranges) {
+        if (a.from < b.from && b.from < a.to && a.to < b.to) {
+          b.from = a.from;
+          changed = true;
+        }
+      }
+    }
+    const nest = (from: number, to: number, inside: typeof ranges): ts.Statement[] => {
+      const out: ts.Statement[] = [];
+      for (let i = from; i < to; ) {
+        const outer = inside.filter((r) => r.from === i).sort((a, b) => b.to - a.to)[0];
+        if (outer === undefined) {
+          out.push(...chunks[i]!);
+          i++;
+          continue;
+        }
+        const within = inside.filter((r) => r !== outer && r.from >= outer.from && r.to <= outer.to);
+        out.push(this.skipBlock(outer.name, nest(i, outer.to, within)));
+        inside = inside.filter((r) => r !== outer && !within.includes(r));
+        i = outer.to;
+      }
+      return out;
+    };
+    const translated = nest(0, chunks.length, ranges);
+    // The back edge of a while loop, now the native loop's own.
+    const last = translated[translated.length - 1];
+    if (last !== undefined && ts.isContinueStatement(last) && last.label === undefined) translated.pop();
+    const block = f.createBlock(translated, true);
+    const nativeTest = test !== undefined ? local(test) : undefined;
+    let native: ts.Statement =
+      loop.kind === 'while' ? f.createWhileStatement(nativeTest!, block) :
+      loop.kind === 'do' ? f.createDoStatement(block, nativeTest!) :
+      f.createForStatement(undefined, nativeTest, incrementor !== undefined ? local(incrementor) : undefined, block);
+    // A for-of's body case is entered only from its top case, which no longer falls into it: its
+    // statements would be dead (the case stays, a label the region table sends throws by).
+    if (region !== first) region.stmts = [];
+    ts.setSourceMapRange(native, loop.node);
+    if (label !== undefined) native = f.createLabeledStatement(label, native);
+    const declare = (fields: [string, string][], flags: ts.NodeFlags): ts.Statement[] =>
+      fields.length === 0 ? [] : [f.createVariableStatement(undefined, f.createVariableDeclarationList(fields.map(([field, name]) => f.createVariableDeclaration(name, undefined, undefined, this.thisField_(field))), flags))];
+    first.stmts = [
+      f.createBlock([
+        ...declare([...locals].filter(([field]) => written.has(field)), ts.NodeFlags.Let),
+        ...declare([...locals].filter(([field]) => !written.has(field)), ts.NodeFlags.Const),
+        native,
+        ...storeBack(),
+        this.setState(loop.end),
+        f.createContinueStatement(),
+      ], true),
+    ];
+  }
+
+  /**
+   * `name: { <stmts> }`, a block a forward jump leaves by `break name`, written as the `if` it was
+   * where it has that shape: `name: { if (!(x)) break name; A }` is `if (x) { A }`, and then
+   * `name: { if (x) { A; break name; } B }` is `if (x) { A } else { B }`.
+   */
+  private skipBlock(name: string, stmts: ts.Statement[]): ts.Statement {
+    const ts = this.tsApi;
+    const f = this.f;
+    const breaksTo = (s: ts.Node | undefined): boolean => s !== undefined && ts.isBreakStatement(s) && s.label?.text === name;
+    const mentions = (node: ts.Node): boolean => breaksTo(node) || (!this.isFunctionLike(node) && ts.forEachChild(node, (c) => (mentions(c) ? true : undefined)) === true);
+    const [head, ...rest] = stmts;
+    if (head !== undefined && ts.isIfStatement(head) && head.elseStatement === undefined && !rest.some(mentions)) {
+      const cond = head.expression;
+      if (breaksTo(head.thenStatement) && ts.isPrefixUnaryExpression(cond) && cond.operator === this.SK.ExclamationToken) {
+        let x: ts.Expression = cond.operand;
+        while (ts.isParenthesizedExpression(x)) x = x.expression;
+        return f.createIfStatement(x, f.createBlock(rest, true));
+      }
+      const then = head.thenStatement;
+      if (ts.isBlock(then) && breaksTo(then.statements[then.statements.length - 1]) && !then.statements.slice(0, -1).some(mentions)) {
+        return f.createIfStatement(cond, f.createBlock(then.statements.slice(0, -1), true), f.createBlock(rest, true));
+      }
+    }
+    return f.createLabeledStatement(name, f.createBlock(stmts, true));
+  }
+
+  /**
+   * Fields a native loop may keep in locals, with the names they would like: bindings no closure
+   * reaches, temporaries, and the frame's `this`/`arguments`/enclosing frame (never written).
+   */
+  private nativeLoopLocalCandidates(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const b of this.scopes.bindings) if (b.field !== undefined && b.refs.every((r) => r.closure === undefined)) out.set(b.field, b.name);
+    for (const temp of this.tempFields) out.set(temp, temp);
+    for (const field of [this.thisField, this.argsField, this.outerField]) if (field !== undefined) out.set(field, field);
+    return out;
+  }
+
+  /** The plain name unless something in the function could mean another variable by it (as keepShortLivedValuesLocal). */
+  private nativeLoopLocalName(preferred: string, isBinding: boolean, taken: ReadonlyMap<string, string>): string {
+    const sameName = this.scopes.bindings.filter((b) => b.name === preferred).length;
+    const clash = this.scopes.freeNames.has(preferred) || sameName > (isBinding ? 1 : 0) || this.locals.includes(preferred) || NAMES_EMITTED_CODE_READS.has(preferred) || [...taken.values()].includes(preferred);
+    return clash ? this.nameTable.fresh(preferred) : preferred;
+  }
+
   // ---------------------------------------------------------------- temporaries
 
   private newTemp(): string {
@@ -823,6 +1229,7 @@ export class Lowerer {
       this.loopBody(s.statement, labels, end, top);
       if (!this.terminated) this.jump(top);
       this.mark(end);
+      if (this.mayRunNatively(s, s.expression)) this.nativeLoops.push({ node: s, kind: 'while', top, cont: top, end, hasTest: true, ownFields: [] });
       return;
     }
     if (ts.isDoStatement(s)) {
@@ -835,6 +1242,7 @@ export class Lowerer {
       const test = this.lowerExpr(s.expression);
       this.emit(ts.setSourceMapRange(f.createIfStatement(test, f.createBlock([this.setState(top), this.continueDispatch()])), s.expression));
       this.mark(end);
+      if (this.mayRunNatively(s, s.expression)) this.nativeLoops.push({ node: s, kind: 'do', top, cont, end, hasTest: true, ownFields: [] });
       return;
     }
     if (ts.isForStatement(s)) {
@@ -869,6 +1277,7 @@ export class Lowerer {
       }
       this.jump(top);
       this.mark(end);
+      if (this.mayRunNatively(s, s.condition, s.incrementor)) this.nativeLoops.push({ node: s, kind: 'for', top, cont, end, hasTest: s.condition !== undefined, ownFields: [] });
       return;
     }
     if (ts.isForOfStatement(s)) return this.lowerForOf(s, labels);
@@ -1415,6 +1824,7 @@ export class Lowerer {
     this.finallyEnd(fin, outer, false);
     this.terminated = true;
     this.mark(end);
+    if (this.mayRunNatively(s, s.initializer)) this.nativeLoops.push({ node: s, kind: 'forof', top, cont: top, end, hasTest: false, fin: fin.label, ownFields: [it, nextField] });
   }
 
   /**
@@ -1459,6 +1869,7 @@ export class Lowerer {
     this.loopBody(s.statement, labels, end, top);
     if (!this.terminated) this.jump(top);
     this.mark(end);
+    if (this.mayRunNatively(s, s.initializer)) this.nativeLoops.push({ node: s, kind: 'while', top, cont: top, end, hasTest: true, ownFields: [object, keys, index] });
   }
 
   private lowerSwitch(s: ts.SwitchStatement, labels: string[]): void {

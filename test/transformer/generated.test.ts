@@ -3,9 +3,9 @@
  * yields in statement and expression positions, if/while/for/for-of, labelled break/continue,
  * try/catch/finally, early return and throw, closures over per-iteration bindings, hoisted
  * function declarations, for-in over keys deleted and added meanwhile, yield in ++ targets, logical
- * assignments, optional calls and destructuring — run compiled and native under random
- * next/throw/return schedules; the traces must be equal. The seed is printed on failure (replay
- * with fast-check's `seed`/`path` in the options below).
+ * assignments, optional calls and destructuring, loops that suspend only in `yield*` (run as native
+ * loops) — run compiled and native under random next/throw/return schedules; the traces must be
+ * equal. The seed is printed on failure (replay with fast-check's `seed`/`path` in the options below).
  *
  * `npm test` runs 3,000 programs (about 20 s on one core). The long mode runs as many as you ask:
  *
@@ -57,6 +57,41 @@ function compiledProgram(source: string): { module: FixtureModule; code: string 
 }
 
 let counter = 0;
+
+/**
+ * Statements of a loop whose body suspends only in `yield*` (lower.ts, runLoopNatively): calls of a
+ * compiled coroutine that returns at once, suspends or throws, and of a native generator, also in
+ * branches (if/else, ?:, &&, a switch); jumps
+ * (also through a finally without yield), return and throw; a closure over the loop's variable `v`
+ * (its loop then keeps the dispatch).
+ */
+const callLeaf = (v: string): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('acc += yield* sub(n++);', 'log.push(yield* sub(acc + n++));', `log.push('v' + ${v} + (yield* nsub(n++)));`, `{\nconst r = yield* sub(${v} + n);\nlog.push('r' + r);\n}`) },
+    // Branches around the calls (forward jumps in the native loop).
+    { weight: 2, arbitrary: fc.constantFrom("if (n % 2) acc += yield* sub(n++);\nelse log.push('e' + n++);", "log.push(n % 3 ? yield* sub(n++) : 'z');", 'log.push(acc > 4 && (yield* nsub(n++)));', "switch (n % 3) {\ncase 0:\nacc += yield* sub(n++);\nbreak;\ncase 1:\nlog.push('one');\ndefault:\nlog.push(yield* nsub(n++));\n}") },
+    { weight: 3, arbitrary: fc.constantFrom('if (acc > 9) break;', 'if (n % 3 === 0) continue;', 'if (acc > 14) return acc;', "if (n % 5 === 4) throw new Error('t' + n);", `acc += ${v};`, "log.push('s' + n++);") },
+    { weight: 1, arbitrary: fc.constantFrom(`fns.push(() => ${v} + ':' + acc);`, `try {\nif (${v} === 1) throw new Error('in' + n);\n} catch (e) {\nlog.push(e.message);\n}`, "try {\nif (n % 4 === 2) continue;\nif (n % 6 === 5) break;\n} finally {\nlog.push('nf' + n);\n}") },
+  );
+
+const nativeLoop = (depth: number): fc.Arbitrary<string> =>
+  fc.tuple(fc.constantFrom('for', 'while', 'do', 'labelled', 'of', 'in'), fc.array(fc.constant(0), { minLength: 1, maxLength: 4 })).chain(([kind, slots]) => {
+    const v = `c${counter++}`;
+    const one = depth > 0 ? fc.oneof({ weight: 4, arbitrary: callLeaf(v) }, { weight: 1, arbitrary: nativeLoop(depth - 1) }) : callLeaf(v);
+    return fc.tuple(...slots.map(() => one)).map((xs) => {
+      const b = xs.join('\n');
+      if (kind === 'for') return `for (let ${v} = 0; ${v} < 3; ${v}++) {\n${b}\n}`;
+      if (kind === 'while') return `let ${v} = 0;\nwhile (${v}++ < 3) {\n${b}\n}`;
+      if (kind === 'do') return `let ${v} = 0;\ndo {\n${b}\n} while (++${v} < 3);`;
+      // Over a native generator that logs its close (on break, return and throw out of the loop).
+      if (kind === 'of') return `for (const ${v} of upTo(3)) {\n${b}\n}`;
+      if (kind === 'in') return `for (const ${v} in { a: 0, b: 1, c: 2 }) {\n${b}\n}`;
+      // Labelled jumps out of a loop without yield inside the body.
+      const label = `lbl${counter++}`;
+      return `${label}: for (let ${v} = 0; ${v} < 3; ${v}++) {\nfor (let q = 0; q < 2; q++) {\nif ((n + q) % 4 === 0) continue ${label};\nif ((n + q) % 7 === 6) break ${label};\n}\n${b}\n}`;
+    });
+  });
+
 const stmt = (depth: number): fc.Arbitrary<string> => {
   const leaves: fc.Arbitrary<string>[] = [
     fc.constantFrom("log.push('s' + n++);", 'log.push(yield n++);', 'acc += (yield acc) ? 1 : 2;', "log.push(acc * ((yield 'm') ? 3 : 4));"),
@@ -98,11 +133,32 @@ const stmt = (depth: number): fc.Arbitrary<string> => {
       const label = `lbl${counter++}`;
       return `${label}: while (true) {\n${b}\nbreak ${label};\n}`;
     }),
+    { weight: 2, arbitrary: nativeLoop(depth - 1) },
   );
 };
 
 const program = fc.array(stmt(3), { minLength: 1, maxLength: 4 }).map(
   (body) => `export const log = [];
+/** @coroutine */
+function* sub(k) {
+  if (k % 4 === 1) {
+    const v = yield 'sub' + k;
+    return k + (typeof v === 'number' ? v : 0);
+  }
+  if (k % 7 === 3) throw new Error('sub' + k);
+  return k * 2;
+}
+function* upTo(m) {
+  try {
+    for (let x = 0; x < m; x++) yield x;
+  } finally {
+    log.push('closed');
+  }
+}
+function* nsub(k) {
+  if (k % 3 === 2) yield 'nsub' + k;
+  return -k;
+}
 /** @coroutine */
 function* gen() {
   let n = 0;
