@@ -47,10 +47,7 @@ export class TimerHeap<N extends TimerNode> {
     node.seq = this.nextSeq++;
     node.heapIndex = entry;
     this.count = position + 1;
-    this.keys[2 * position] = node.when;
-    this.keys[2 * position + 1] = node.seq;
-    this.ids[position] = entry;
-    this.positions[entry] = position;
+    this.place(position, node.when, node.seq, entry);
     this.siftUp(position);
   }
 
@@ -90,10 +87,7 @@ export class TimerHeap<N extends TimerNode> {
     if (position === last) return;
     const keys = this.keys;
     const moved = ids[last] as number;
-    keys[2 * position] = keys[2 * last] as number;
-    keys[2 * position + 1] = keys[2 * last + 1] as number;
-    ids[position] = moved;
-    this.positions[moved] = position;
+    this.place(position, keys[2 * last] as number, keys[2 * last + 1] as number, moved);
     this.siftDown(position);
     this.siftUp(this.positions[moved] as number);
   }
@@ -101,7 +95,6 @@ export class TimerHeap<N extends TimerNode> {
   private siftUp(position: number): void {
     const keys = this.keys;
     const ids = this.ids;
-    const positions = this.positions;
     const when = keys[2 * position] as number;
     const seq = keys[2 * position + 1] as number;
     const id = ids[position] as number;
@@ -110,23 +103,15 @@ export class TimerHeap<N extends TimerNode> {
       const parentWhen = keys[2 * parent] as number;
       const parentSeq = keys[2 * parent + 1] as number;
       if (!before(when, seq, parentWhen, parentSeq)) break;
-      const parentId = ids[parent] as number;
-      keys[2 * position] = parentWhen;
-      keys[2 * position + 1] = parentSeq;
-      ids[position] = parentId;
-      positions[parentId] = position;
+      this.place(position, parentWhen, parentSeq, ids[parent] as number);
       position = parent;
     }
-    keys[2 * position] = when;
-    keys[2 * position + 1] = seq;
-    ids[position] = id;
-    positions[id] = position;
+    this.place(position, when, seq, id);
   }
 
   private siftDown(position: number): void {
     const keys = this.keys;
     const ids = this.ids;
-    const positions = this.positions;
     const length = this.count;
     const when = keys[2 * position] as number;
     const seq = keys[2 * position + 1] as number;
@@ -140,17 +125,18 @@ export class TimerHeap<N extends TimerNode> {
       const childWhen = keys[2 * child] as number;
       const childSeq = keys[2 * child + 1] as number;
       if (!before(childWhen, childSeq, when, seq)) break;
-      const childId = ids[child] as number;
-      keys[2 * position] = childWhen;
-      keys[2 * position + 1] = childSeq;
-      ids[position] = childId;
-      positions[childId] = position;
+      this.place(position, childWhen, childSeq, ids[child] as number);
       position = child;
     }
-    keys[2 * position] = when;
-    keys[2 * position + 1] = seq;
-    ids[position] = id;
-    positions[id] = position;
+    this.place(position, when, seq, id);
+  }
+
+  /** Puts the entry `id`, with its key (when, seq), at heap position `position`. */
+  private place(position: number, when: number, seq: number, id: number): void {
+    this.keys[2 * position] = when;
+    this.keys[2 * position + 1] = seq;
+    this.ids[position] = id;
+    this.positions[id] = position;
   }
 }
 
