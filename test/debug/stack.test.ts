@@ -540,18 +540,24 @@ describe('the coroutine chain of a cancellation, and what a chain holds', () => 
     return { name, file: TEST_FILE, line, column, kind: 'frame' as const };
   };
 
-  it('a task cancelled while it sleeps: its CancelledError has the chain, described anew at each read', () => {
+  /** Runs `coro` as a task named `name` for one tick, cancels it and runs it out: what it threw. */
+  const thrownWhenCancelled = (coro: Coroutine<void>, name: string): unknown => {
     const loop = new EventLoop({ clock: 'virtual' });
-    const task = loop.createTask(dozer(10), { name: 'dozing' });
+    const task = loop.createTask(coro, { name });
     loop.runOnce();
     task.cancel();
-    let error: unknown;
     try {
       loop.runUntilComplete(task);
     } catch (thrown) {
-      error = thrown;
+      return thrown;
+    } finally {
+      loop.close();
     }
-    loop.close();
+    throw new Error(`${name} was cancelled but did not throw`);
+  };
+
+  it('a task cancelled while it sleeps: its CancelledError has the chain, described anew at each read', () => {
+    const error = thrownWhenCancelled(dozer(10), 'dozing');
     expect(error).toBeInstanceOf(CancelledError);
     const chain = coroutineChainOf(error);
     // Compiled: the sleeping frame (thrown into at its sleep), then its caller at its yield*.
@@ -594,17 +600,7 @@ describe('the coroutine chain of a cancellation, and what a chain holds', () => 
         throw error;
       }
     });
-    const loop = new EventLoop({ clock: 'virtual' });
-    const task = loop.createTask(rethrower(10), { name: 'again' });
-    loop.runOnce();
-    task.cancel();
-    let error: unknown;
-    try {
-      loop.runUntilComplete(task);
-    } catch (thrown) {
-      error = thrown;
-    }
-    loop.close();
+    const error = thrownWhenCancelled(rethrower(10), 'again');
     expect(error).toBeInstanceOf(CancelledError);
     expect(coroutineChainOf(error)).toEqual([compiledCoroutines ? { ...at('rethrower', 'RETHROWER_SLEEP'), task: 'again' } : { name: 'rethrower', kind: 'generator', task: 'again' }]);
   });
