@@ -93,13 +93,8 @@ export function creationSiteOf(object: object): string | undefined {
  */
 export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
   nameGeneratorOf(task.getCoro());
-  Object.defineProperty(task, 'budget', {
-    configurable: true,
-    enumerable: true,
-    get: (): number => 0,
-    // drive() refills the budget before every step; here it stays spent.
-    set: (): void => {},
-  });
+  // drive() steps the task's frames with this budget: every call goes through delegate and links.
+  task.budget = 0;
   const fire = task.fire;
   task.fire = function debugFire(this: Task<unknown>): void {
     const resumed = this.top;
