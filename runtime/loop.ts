@@ -214,18 +214,28 @@ export class EventLoop {
     const future = this.ensureFuture(awaitable);
     this.enter();
     try {
-      while (!future.done()) {
-        if (this.ready.size === 0) this.advanceToNextTimer(future);
-        this.runOnce();
-        if (this.stopRequested && !future.done()) {
-          throw new RuntimeError('Event loop stopped before Future completed.');
-        }
-      }
+      this.runUntilDone(future);
     } finally {
       this.stopRequested = false;
       this.leave();
     }
     return future.result();
+  }
+
+  /**
+   * runUntilComplete's ticks. A function of its own, whose loop V8 compiles (on-stack replacement) with
+   * runOnce, the task's fire and the coroutine's step inlined: in runUntilComplete itself, once its
+   * `finally` (leave, leaveLoop) had run often enough to be inlined first, the inlining budget left
+   * runOnce out in some processes (S1: 15 ns a yield instead of 11.7).
+   */
+  private runUntilDone(future: Future<unknown>): void {
+    while (!future.done()) {
+      if (this.ready.size === 0) this.advanceToNextTimer(future);
+      this.runOnce();
+      if (this.stopRequested && !future.done()) {
+        throw new RuntimeError('Event loop stopped before Future completed.');
+      }
+    }
   }
 
   /** Nothing is ready: jumps the clock (or sleeps the thread) to the next timer, or throws if there is none. */
