@@ -2433,12 +2433,22 @@ export class Lowerer {
 
   /** `super[key] = value` through the method's writer: `this.$superSet(key, value)`, whose value is `value`. */
   private superSet(key: ts.Expression, value: ts.Expression): ts.Expression {
-    return this.f.createCallExpression(this.thisField_(this.superSetField!), undefined, [key, value]);
+    return this.f.createCallExpression(this.thisField_(this.superWriterField('superSetField')), undefined, [key, value]);
   }
 
   /** `delete super[key]` through the method's deleter (it throws the engine's ReferenceError). */
   private superDelete(key: ts.Expression): ts.Expression {
-    return this.f.createCallExpression(this.thisField_(this.superDeleteField!), undefined, [key]);
+    return this.f.createCallExpression(this.thisField_(this.superWriterField('superDeleteField')), undefined, [key]);
+  }
+
+  /**
+   * The writer's or deleter's field, made when scope analysis saw a write or delete (ScopeInfo.superWrite);
+   * a write it did not see declines the coroutine rather than emit a call of nothing.
+   */
+  private superWriterField(which: 'superSetField' | 'superDeleteField'): string {
+    const field = this[which];
+    if (field === undefined) throw new Unsupported(this.fn, 'internal: a `super` property written where the scope analysis saw none');
+    return field;
   }
 
   /**
@@ -2448,7 +2458,7 @@ export class Lowerer {
    */
   private superPlace(key: ts.Expression): ts.Expression {
     const f = this.f;
-    return f.createPropertyAccessExpression(f.createCallExpression(this.rt('superReference'), undefined, [this.thisField_(this.superField!), this.thisField_(this.superSetField!), key]), 'value');
+    return f.createPropertyAccessExpression(f.createCallExpression(this.rt('superReference'), undefined, [this.thisField_(this.superField!), this.thisField_(this.superWriterField('superSetField')), key]), 'value');
   }
 
   /** `super.x` or `super[k]` (inside parentheses and type assertions). */
