@@ -9,3 +9,4 @@ export { linkFrameClass } from './frame.js';
 export { SUSPEND } from './protocol.js';
 export { closeIterator, iteratorOf } from './iterator-frame.js';
 export { delegate } from './delegate.js';
+export { superReference } from './super-reference.js';

@@ -31,6 +31,7 @@ export { Frame, isFrame, linkFrameClass } from './frame.js';
 export { type Fiber } from './fiber.js';
 export { delegate } from './delegate.js';
 export { IteratorFrame, closeIterator, iteratorOf } from './iterator-frame.js';
+export { superReference } from './super-reference.js';
 export {
   NEXT,
   THROW,

@@ -198,7 +198,9 @@ function debugTable(tsApi: typeof ts, f: ts.NodeFactory, debug: FrameDebugInfo):
  * frame first (`outer`) and, for a named function expression reading its name, itself last.
  */
 export function factoryBody(f: ts.NodeFactory, className: string, lowered: LowerResult, outer?: ts.Expression, env?: (outerEnvField: string) => ts.Expression): ts.Block {
-  const args: ts.Expression[] = lowered.factoryArgs.map((a) => (a === 'this' ? f.createThis() : a === 'super' ? superReader(f) : f.createIdentifier(a)));
+  const args: ts.Expression[] = lowered.factoryArgs.map((a) =>
+    a === 'this' ? f.createThis() : a === 'super' ? superReader(f) : a === 'super=' ? superWriter(f) : a === 'delete super' ? superDeleter(f) : f.createIdentifier(a),
+  );
   if (lowered.outerField !== undefined) {
     if (outer === undefined) throw new Error('internal: a nested frame needs its enclosing frame');
     args.unshift(outer);
@@ -219,6 +221,30 @@ export function factoryBody(f: ts.NodeFactory, className: string, lowered: Lower
 function superReader(f: ts.NodeFactory): ts.Expression {
   const key = f.createIdentifier('key');
   return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, key)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), key));
+}
+
+/**
+ * `(key, value) => (super[key] = value)`, made in the method as superReader is: the engine does the
+ * set itself (the prototype looked up when it runs, the method's `this` the receiver, a failed set
+ * throwing in strict code and ignored in sloppy code, as the method's own `super.x = v` would).
+ */
+function superWriter(f: ts.NodeFactory): ts.Expression {
+  const key = f.createIdentifier('key');
+  const value = f.createIdentifier('value');
+  return f.createArrowFunction(
+    undefined,
+    undefined,
+    [f.createParameterDeclaration(undefined, undefined, key), f.createParameterDeclaration(undefined, undefined, value)],
+    undefined,
+    undefined,
+    f.createParenthesizedExpression(f.createAssignment(f.createElementAccessExpression(f.createSuper(), key), value)),
+  );
+}
+
+/** `(key) => delete super[key]`: the engine throws its own ReferenceError, as `delete super.x` does. */
+function superDeleter(f: ts.NodeFactory): ts.Expression {
+  const key = f.createIdentifier('key');
+  return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, key)], undefined, undefined, f.createDeleteExpression(f.createElementAccessExpression(f.createSuper(), key)));
 }
 
 function exitWith(f: ts.NodeFactory, mode: ts.Expression, value: ts.Expression): ts.Expression {

@@ -167,6 +167,7 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
       delegate: nameTable.fresh('delegate'),
       closeIterator: nameTable.fresh('closeIterator'),
       iteratorOf: nameTable.fresh('iteratorOf'),
+      superReference: nameTable.fresh('superReference'),
     },
   };
   const decline = (c: Candidate, node: ts.Node, reason: string): void => {

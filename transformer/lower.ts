@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import { Unsupported } from './diagnostics.js';
 import type { NameTable } from './names.js';
 import { fieldsLiveAcrossSuspensions, fieldsToLocals } from './liveness.js';
-import { declarationKind, type Binding, type ScopeInfo } from './scope.js';
+import { declarationKind, isAssignmentTarget, type Binding, type ScopeInfo } from './scope.js';
 
 /**
  * Lowering: the body of one generator function becomes labelled states ("cases") of a resumable
@@ -98,6 +98,7 @@ export interface EmitNames {
     delegate: string;
     closeIterator: string;
     iteratorOf: string;
+    superReference: string;
   };
 }
 
@@ -111,8 +112,11 @@ export interface LowerResult {
   frameAlias: string | undefined;
   /** Constructor parameters -> fields: `this`, `arguments`, then the parameter bindings. */
   ctorParams: { param: string; field: string }[];
-  /** Factory arguments, in the same order as ctorParams (`this`, `arguments`, binding names). */
-  factoryArgs: ('this' | 'arguments' | 'super' | string)[];
+  /**
+   * Factory arguments, in the same order as ctorParams (`this`, `arguments`, binding names; `super`,
+   * `super=` and `delete super` for the arrows of emit.ts that read, write and delete super properties).
+   */
+  factoryArgs: ('this' | 'arguments' | 'super' | 'super=' | 'delete super' | string)[];
   hasRegions: boolean;
   needsDispatchLabel: boolean;
   usedRuntime: Set<keyof EmitNames['rt']>;
@@ -206,6 +210,9 @@ export class Lowerer {
   private argsField: string | undefined;
   /** The field holding the method's `(key) => super[key]` (emit.ts, superReader). */
   private superField: string | undefined;
+  /** The fields holding `(key, value) => (super[key] = value)` and `(key) => delete super[key]` (emit.ts). */
+  private superSetField: string | undefined;
+  private superDeleteField: string | undefined;
   /** The field holding the enclosing frame, when nested in a compiled coroutine. */
   outerField: string | undefined;
   /** The field holding the function object itself (a named function expression reading its name). */
@@ -278,6 +285,22 @@ export class Lowerer {
       this.superField = this.addField('$super');
       ctorParams.push({ param: this.superField, field: this.superField });
       factoryArgs.push('super');
+      const write = this.scopes.superWrite ?? this.scopes.superDelete;
+      if (write !== undefined && (this.context.getCompilerOptions().target ?? ts.ScriptTarget.ES5) < ts.ScriptTarget.ES2015) {
+        // TypeScript's ES5 classes make `super[key]` a property of the parent's prototype, not a
+        // reference with the method's `this` as the receiver: a write through it would be another one.
+        throw new Unsupported(write, 'writing or deleting a `super` property in a coroutine needs a target of ES2015 or later');
+      }
+      if (this.scopes.superWrite !== undefined) {
+        this.superSetField = this.addField('$superSet');
+        ctorParams.push({ param: this.superSetField, field: this.superSetField });
+        factoryArgs.push('super=');
+      }
+      if (this.scopes.superDelete !== undefined) {
+        this.superDeleteField = this.addField('$superDelete');
+        ctorParams.push({ param: this.superDeleteField, field: this.superDeleteField });
+        factoryArgs.push('delete super');
+      }
     }
     if (this.scopes.usesArguments) {
       if (!this.strict) throw new Unsupported(this.fn, '`arguments` in sloppy-mode code is mapped to the parameters; not supported');
@@ -1428,7 +1451,8 @@ export class Lowerer {
     const subIsPattern = ts.isObjectBindingPattern(sub) || ts.isArrayBindingPattern(sub) || ts.isObjectLiteralExpression(sub) || ts.isArrayLiteralExpression(sub);
     if (subIsPattern || (ts.isIdentifier(sub) && this.scopes.bindings.some((b) => b.id === sub))) return undefined;
     const t = this.skipOuter(sub as ts.Expression);
-    if (ts.isPropertyAccessExpression(t) && t.expression.kind === this.SK.SuperKeyword) throw new Unsupported(t, 'writing a `super` property in a coroutine is not supported');
+    // `super[k]`: its key now (converted when written, as natively), a place for the store.
+    if (this.isSuperProperty(t)) return this.superPlace(this.superKeyOf(t, (k) => this.spill(this.lowerExpr(k))));
     if (ts.isPropertyAccessExpression(t)) return f.createPropertyAccessExpression(this.spill(this.lowerExpr(t.expression)), t.name);
     if (ts.isElementAccessExpression(t)) {
       const [obj, k] = this.lowerList([t.expression, t.argumentExpression]).map((x) => this.spill(x));
@@ -2019,6 +2043,8 @@ export class Lowerer {
     if (ts.isDeleteExpression(e)) {
       if ((this.skipOuter(e.expression).flags & ts.NodeFlags.OptionalChain) !== 0) throw new Unsupported(e, '`delete` of an optional chain containing `yield` is not supported');
       const operand = this.skipOuter(e.expression);
+      // `delete super[yield k]`: the key, then the deleter's ReferenceError.
+      if (this.isSuperProperty(operand)) return this.superDelete(this.superKeyOf(operand, (k) => this.lowerExpr(k)));
       if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) return f.createDeleteExpression(this.lowerExpr(e.expression));
       // `delete <value>` evaluates it and is true; `delete <local>` would not even parse in strict code.
       const value = this.lowerExpr(operand);
@@ -2046,7 +2072,7 @@ export class Lowerer {
     items.forEach((item, i) => {
       if (this.containsYield(item)) last = i;
     });
-    for (const item of items) if (item.kind === this.SK.SuperKeyword) throw new Unsupported(item, 'a `super` property written around `yield` is not supported');
+    for (const item of items) if (item.kind === this.SK.SuperKeyword) throw new Unsupported(item, '`super` in this position around `yield` is not supported');
     return items.map((item, i) => {
       if (i > last) return ts.isOmittedExpression(item) ? item : this.rewriteExpr(item);
       if (ts.isOmittedExpression(item)) return item;
@@ -2169,12 +2195,7 @@ export class Lowerer {
       this.mark(end);
       return this.stable(this.thisField_(temp));
     }
-    if (op >= SK.FirstAssignment && op <= SK.LastAssignment) {
-      const target = this.skipOuter(e.left);
-      if ((ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) && target.expression.kind === SK.SuperKeyword) {
-        throw new Unsupported(e, 'writing, deleting or optionally calling a `super` property in a coroutine is not supported');
-      }
-    }
+    if (op >= SK.FirstAssignment && op <= SK.LastAssignment && this.isSuperProperty(this.skipOuter(e.left))) return this.lowerSuperAssignment(e);
     if (op === SK.EqualsToken) {
       const target = this.skipOuter(e.left);
       if (ts.isPropertyAccessExpression(target)) {
@@ -2222,10 +2243,43 @@ export class Lowerer {
     return f.createBinaryExpression(left!, op, right!);
   }
 
+  /**
+   * `super[k] = v`, `super[k] op= v`, `super[k] ??= v` with `yield` in `k` or `v`: the key (kept
+   * if `v` suspends), the old value read through the reader before `v` (compound and logical), the
+   * store through the writer after it. The key goes to the reader and the writer unconverted: each
+   * converts it, and each looks the home object's prototype up, when it runs, as V8 does natively.
+   */
+  private lowerSuperAssignment(e: ts.BinaryExpression): ts.Expression {
+    const f = this.f;
+    const SK = this.SK;
+    const target = this.skipOuter(e.left) as ts.PropertyAccessExpression | ts.ElementAccessExpression;
+    const op = e.operatorToken.kind;
+    const rightYields = this.containsYield(e.right);
+    const key = this.superKeyOf(target, (k) => this.spillIf(this.lowerExpr(k), rightYields || op !== SK.EqualsToken));
+    if (op === SK.EqualsToken) return this.superSet(key, this.lowerExpr(e.right));
+    if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
+      const temp = this.newTemp();
+      const end = this.newLabel();
+      this.emit(this.assignField(temp, this.superGet(key)));
+      const t = (): ts.Expression => this.thisField_(temp);
+      const skip =
+        op === SK.AmpersandAmpersandEqualsToken ? f.createLogicalNot(t()) :
+        op === SK.BarBarEqualsToken ? t() :
+        f.createLogicalAnd(f.createStrictInequality(t(), f.createNull()), f.createStrictInequality(t(), f.createVoidZero()));
+      this.emit(f.createIfStatement(skip, f.createBlock([this.setState(end), this.continueDispatch()])));
+      this.emit(this.assignField(temp, this.superSet(key, this.lowerExpr(e.right))));
+      this.mark(end);
+      return this.stable(t());
+    }
+    const old = this.spill(this.superGet(key));
+    return this.superSet(key, f.createBinaryExpression(old, compoundToBinary(SK, op), this.lowerExpr(e.right)));
+  }
+
   /** `o[k]` or `o.p` with its object and key evaluated (suspending as needed), ready to be read and written at once. */
   private lowerReference(operand: ts.Expression): ts.Expression {
     const ts = this.tsApi;
     const target = this.skipOuter(operand);
+    if (this.isSuperProperty(target)) return this.superPlace(this.superKeyOf(target, (k) => this.lowerExpr(k)));
     if (ts.isPropertyAccessExpression(target) && (target.flags & ts.NodeFlags.OptionalChain) === 0) return this.f.createPropertyAccessExpression(this.lowerExpr(target.expression), target.name);
     if (ts.isElementAccessExpression(target) && (target.flags & ts.NodeFlags.OptionalChain) === 0) {
       const [obj, key] = this.lowerList([target.expression, target.argumentExpression]);
@@ -2295,7 +2349,8 @@ export class Lowerer {
     const result = this.newTemp();
     const end = this.newLabel();
     let current = this.spill(this.lowerExpr(root));
-    let receiver: ts.Expression | undefined;
+    // `super.m?.(x)`: the method is read through the reader and called with the coroutine's `this`.
+    let receiver: ts.Expression | undefined = this.isSuperProperty(root) ? this.thisField_(this.thisField!) : undefined;
     for (const link of links) {
       if (link.questionDotToken !== undefined) {
         const nullish = f.createLogicalOr(f.createStrictEquality(current, f.createNull()), f.createStrictEquality(current, f.createVoidZero()));
@@ -2324,14 +2379,6 @@ export class Lowerer {
 
   private spillIf(e: ts.Expression, cond: boolean): ts.Expression {
     return cond ? this.spill(e) : e;
-  }
-
-  /** The outermost of the parentheses and type assertions around `node`. */
-  private parentSkippingOuter(node: ts.Node): ts.Node {
-    const ts = this.tsApi;
-    let n = node;
-    while (n.parent !== undefined && (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isTypeAssertionExpression(n.parent) || ts.isSatisfiesExpression(n.parent))) n = n.parent;
-    return n.parent ?? n;
   }
 
   private skipOuter(e: ts.Expression): ts.Expression {
@@ -2380,9 +2427,49 @@ export class Lowerer {
   }
 
   /** `super[key]` read through the method's reader: `this.$super(key)`. */
-  private superGet(key: ts.Expression, throughAlias = false): ts.Expression {
-    const owner = throughAlias ? this.id((this.frameAlias ??= this.nameTable.fresh('frame'))) : this.f.createThis();
-    return this.f.createCallExpression(this.f.createPropertyAccessExpression(owner, this.superField!), undefined, [key]);
+  private superGet(key: ts.Expression): ts.Expression {
+    return this.f.createCallExpression(this.thisField_(this.superField!), undefined, [key]);
+  }
+
+  /** `super[key] = value` through the method's writer: `this.$superSet(key, value)`, whose value is `value`. */
+  private superSet(key: ts.Expression, value: ts.Expression): ts.Expression {
+    return this.f.createCallExpression(this.thisField_(this.superWriterField('superSetField')), undefined, [key, value]);
+  }
+
+  /** `delete super[key]` through the method's deleter (it throws the engine's ReferenceError). */
+  private superDelete(key: ts.Expression): ts.Expression {
+    return this.f.createCallExpression(this.thisField_(this.superWriterField('superDeleteField')), undefined, [key]);
+  }
+
+  /**
+   * The writer's or deleter's field, made when scope analysis saw a write or delete (ScopeInfo.superWrite);
+   * a write it did not see declines the coroutine rather than emit a call of nothing.
+   */
+  private superWriterField(which: 'superSetField' | 'superDeleteField'): string {
+    const field = this[which];
+    if (field === undefined) throw new Unsupported(this.fn, 'internal: a `super` property written where the scope analysis saw none');
+    return field;
+  }
+
+  /**
+   * `superReference(this.$super, this.$superSet, key).value`: a place standing for `super[key]` that
+   * native compound and logical assignment, `++`/`--` and destructuring read and write in their own
+   * order (runtime/super-reference.ts).
+   */
+  private superPlace(key: ts.Expression): ts.Expression {
+    const f = this.f;
+    return f.createPropertyAccessExpression(f.createCallExpression(this.rt('superReference'), undefined, [this.thisField_(this.superField!), this.thisField_(this.superWriterField('superSetField')), key]), 'value');
+  }
+
+  /** `super.x` or `super[k]` (inside parentheses and type assertions). */
+  private isSuperProperty(e: ts.Node): e is ts.PropertyAccessExpression | ts.ElementAccessExpression {
+    const ts = this.tsApi;
+    return (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === this.SK.SuperKeyword;
+  }
+
+  /** The key of a super property as a string literal (`super.x`) or as `key` (`super[k]`'s `k`, evaluated by the caller). */
+  private superKeyOf(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, key: (k: ts.Expression) => ts.Expression): ts.Expression {
+    return this.tsApi.isPropertyAccessExpression(e) ? this.f.createStringLiteral(e.name.text) : key(e.argumentExpression);
   }
 
   private isFieldRead(e: ts.Expression): boolean {
@@ -2562,12 +2649,20 @@ export class Lowerer {
       if (ts.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && nonArrowDepth === 0) return f.createVoidZero();
       // Every `super` the lowering handles is replaced with its whole property access; any other is declined.
       if (node.kind === SK.SuperKeyword && nonArrowDepth === 0) throw new Unsupported(node, '`super` in this position in a coroutine is not supported');
-      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === SK.SuperKeyword && nonArrowDepth === 0 && this.superField !== undefined) {
-        if (isAssignmentTarget(ts, node) || (node.flags & ts.NodeFlags.OptionalChain) !== 0 || ts.isDeleteExpression(this.parentSkippingOuter(node))) {
-          throw new Unsupported(node, 'writing, deleting or optionally calling a `super` property in a coroutine is not supported');
-        }
-        const key = ts.isPropertyAccessExpression(node) ? f.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
-        return ts.setSourceMapRange(this.superGet(key), node);
+      const ownSuper = nonArrowDepth === 0 && this.superField !== undefined;
+      if (ownSuper && ts.isBinaryExpression(node) && node.operatorToken.kind === SK.EqualsToken && this.isSuperProperty(this.skipOuter(node.left)) && !isAssignmentTarget(ts, node)) {
+        // `super[k] = v` (not a default in a pattern): the key, the value, then the writer's set.
+        const key = this.superKeyOf(this.skipOuter(node.left) as ts.PropertyAccessExpression | ts.ElementAccessExpression, visitExpr);
+        return ts.setSourceMapRange(this.superSet(key, visitExpr(node.right)), node);
+      }
+      if (ownSuper && ts.isDeleteExpression(node) && this.isSuperProperty(this.skipOuter(node.expression))) {
+        const key = this.superKeyOf(this.skipOuter(node.expression) as ts.PropertyAccessExpression | ts.ElementAccessExpression, visitExpr);
+        return ts.setSourceMapRange(this.superDelete(key), node);
+      }
+      if (ownSuper && this.isSuperProperty(node)) {
+        const key = this.superKeyOf(node, visitExpr);
+        // Any other write (compound, logical, `++`, a destructuring or for-in/of target): a place the native operator writes through.
+        return ts.setSourceMapRange(isAssignmentTarget(ts, node) ? this.superPlace(key) : this.superGet(key), node);
       }
       if (ts.isBinaryExpression(node) && ts.isIdentifier(node.left)) {
         const op = node.operatorToken.kind;
@@ -2600,11 +2695,15 @@ export class Lowerer {
         const callee = ts.isCallExpression(node) ? node.expression : node.tag;
         const inner = this.skipOuter(callee);
         if ((ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner)) && inner.expression.kind === SK.SuperKeyword && nonArrowDepth === 0 && this.superField !== undefined) {
-          if (!ts.isCallExpression(node) || (node.flags & ts.NodeFlags.OptionalChain) !== 0) throw new Unsupported(node, 'a `super` method as a template tag or optional call in a coroutine is not supported');
-          // `super.m(a)`: the method called with the coroutine's `this`.
+          if (!ts.isCallExpression(node)) throw new Unsupported(node, 'a `super` method as a template tag in a coroutine is not supported');
+          // `super.m(a)`: the method called with the coroutine's `this`; `super.m?.(a)`: not at all
+          // (nor its arguments evaluated) when the method is null or undefined.
           const method = visitExpr(inner);
           const args = node.arguments.map(visitExpr);
-          return ts.setSourceMapRange(f.createCallExpression(f.createPropertyAccessExpression(method, 'call'), undefined, [this.thisField_(this.thisField!), ...args]), node);
+          const call = node.questionDotToken !== undefined
+            ? f.createCallChain(f.createPropertyAccessChain(method, f.createToken(SK.QuestionDotToken), 'call'), undefined, undefined, [this.thisField_(this.thisField!), ...args])
+            : f.createCallExpression(f.createPropertyAccessExpression(method, 'call'), undefined, [this.thisField_(this.thisField!), ...args]);
+          return ts.setSourceMapRange(call, node);
         }
         const onFrame =
           ts.isIdentifier(inner) &&
@@ -2874,31 +2973,6 @@ function compoundToBinary(SK: typeof ts.SyntaxKind, op: ts.SyntaxKind): ts.Binar
     case SK.BarEqualsToken: return SK.BarToken;
     case SK.CaretEqualsToken: return SK.CaretToken;
     default: throw new Error(`not a compound assignment: ${op}`);
-  }
-}
-
-/** Is `node` written: an assignment's target, `++`/`--`'s operand, a for-in/of target, or inside a destructuring target? */
-function isAssignmentTarget(tsApi: typeof ts, node: ts.Node): boolean {
-  const outer = (n: ts.Node): boolean =>
-    tsApi.isParenthesizedExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isAsExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n);
-  let n: ts.Node = node;
-  for (;;) {
-    let p = n.parent;
-    while (p !== undefined && outer(p)) {
-      n = p;
-      p = p.parent;
-    }
-    if (p === undefined) return false;
-    if (tsApi.isBinaryExpression(p)) {
-      const op = p.operatorToken.kind;
-      return p.left === n && op >= tsApi.SyntaxKind.FirstAssignment && op <= tsApi.SyntaxKind.LastAssignment;
-    }
-    if (tsApi.isPrefixUnaryExpression(p) || tsApi.isPostfixUnaryExpression(p)) return p.operator === tsApi.SyntaxKind.PlusPlusToken || p.operator === tsApi.SyntaxKind.MinusMinusToken;
-    if (tsApi.isForOfStatement(p) || tsApi.isForInStatement(p)) return p.initializer === n;
-    // An element of a literal that may itself be a destructuring target: decided by the literal.
-    if (tsApi.isArrayLiteralExpression(p) || tsApi.isSpreadElement(p) || tsApi.isSpreadAssignment(p) || tsApi.isObjectLiteralExpression(p)) n = p;
-    else if (tsApi.isPropertyAssignment(p) && p.initializer === n) n = p;
-    else return false;
   }
 }
 

@@ -62,6 +62,12 @@ export interface ScopeInfo {
   usesArguments: boolean;
   /** The generator's own code (arrows included) uses `super` (a method's home object). */
   usesSuper: boolean;
+  /**
+   * The first `super` property it writes (`=`, compound, `++`, a destructuring target) and the first
+   * it deletes, in its own code or its arrows: the factory then passes arrows for those too (emit.ts).
+   */
+  superWrite: ts.Node | undefined;
+  superDelete: ts.Node | undefined;
   /** It names private members (`#x`) of a class around it: its frame class must be placed inside that class. */
   usesPrivateNames: boolean;
   /** Constructs that make scope analysis unsound or the frame unable to follow. */
@@ -188,6 +194,8 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
   let usesThis = false;
   let usesArguments = false;
   let usesSuper = false;
+  let superWrite: ts.Node | undefined;
+  let superDelete: ts.Node | undefined;
   let usesPrivateNames = false;
 
   const resolve = (scope: Scope, name: string): Binding | undefined => {
@@ -268,6 +276,12 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
       // Reached through the method itself (`(key) => super[key]`), with the method's `this`.
       usesSuper = true;
       usesThis = true;
+      if (tsApi.isPropertyAccessExpression(parent) || tsApi.isElementAccessExpression(parent)) {
+        if (isAssignmentTarget(tsApi, parent)) superWrite ??= parent;
+        let outer: ts.Node = parent.parent;
+        while (isOuterExpression(tsApi, outer)) outer = outer.parent;
+        if (tsApi.isDeleteExpression(outer)) superDelete ??= parent;
+      }
     }
     // A class declared inside the coroutine keeps its own private names; the enclosing class's are
     // reached by placing the frame class inside that class (index.ts).
@@ -279,7 +293,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
 
   declarePass(fn, root, 0);
   refPass(fn, fn.parent ?? fn, root, undefined, true);
-  return { root, refs, bindings, scopes, freeNames, usesThis, usesArguments, usesSuper, usesPrivateNames, blockers };
+  return { root, refs, bindings, scopes, freeNames, usesThis, usesArguments, usesSuper, superWrite, superDelete, usesPrivateNames, blockers };
 }
 
 /** var / let / const / using of a declaration list (`using` flags exist from TS 5.2). */
@@ -291,4 +305,32 @@ export function declarationKind(tsApi: typeof ts, list: ts.VariableDeclarationLi
   if (bits & (F['Const'] ?? 2)) return 'const';
   if (bits & (F['Let'] ?? 1)) return 'let';
   return 'var';
+}
+
+/** Parentheses and type assertions: a reference inside them is still that reference. */
+export function isOuterExpression(tsApi: typeof ts, n: ts.Node | undefined): n is ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression {
+  return n !== undefined && (tsApi.isParenthesizedExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isAsExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n));
+}
+
+/** Is `node` written: an assignment's target, `++`/`--`'s operand, a for-in/of target, or inside a destructuring target? */
+export function isAssignmentTarget(tsApi: typeof ts, node: ts.Node): boolean {
+  let n: ts.Node = node;
+  for (;;) {
+    let p = n.parent;
+    while (isOuterExpression(tsApi, p)) {
+      n = p;
+      p = p.parent;
+    }
+    if (p === undefined) return false;
+    if (tsApi.isBinaryExpression(p)) {
+      const op = p.operatorToken.kind;
+      return p.left === n && op >= tsApi.SyntaxKind.FirstAssignment && op <= tsApi.SyntaxKind.LastAssignment;
+    }
+    if (tsApi.isPrefixUnaryExpression(p) || tsApi.isPostfixUnaryExpression(p)) return p.operator === tsApi.SyntaxKind.PlusPlusToken || p.operator === tsApi.SyntaxKind.MinusMinusToken;
+    if (tsApi.isForOfStatement(p) || tsApi.isForInStatement(p)) return p.initializer === n;
+    // An element of a literal that may itself be a destructuring target: decided by the literal.
+    if (tsApi.isArrayLiteralExpression(p) || tsApi.isSpreadElement(p) || tsApi.isSpreadAssignment(p) || tsApi.isObjectLiteralExpression(p)) n = p;
+    else if (tsApi.isPropertyAssignment(p) && p.initializer === n) n = p;
+    else return false;
+  }
 }
