@@ -251,12 +251,7 @@ export class EventLoop {
     this.advanceTo(next.when);
   }
 
-  /**
-   * @internal One iteration (asyncio's _run_once): move due timers to the ready queue, run what was
-   * ready. Run by runUntilComplete and by the host's slices (tests also step a loop nobody drives
-   * with it): not between the slices of a loop that `run` drives, where a task requeued by
-   * requeueCurrent would wait for the next slice (asking for one here cost every tick 0.4 ns).
-   */
+  /** @internal One iteration (asyncio's _run_once): move due timers to the ready queue, run what was ready. */
   runOnce(): void {
     if (this.timers.size > 0) this.readyDueTimers();
     const ready = this.ready;
@@ -270,6 +265,8 @@ export class EventLoop {
       if (entry instanceof TaskClass) entry.fire();
       else this.fireHandle(id, entry);
     }
+    // Called outside runUntilComplete and the host's slices, steps requeued by requeueCurrent still need one.
+    if (!this.running && this.hostDriven && ready.size > 0) this.scheduleSlice();
   }
 
   /** Moves the timers that are due to the ready queue (sleeping tasks wake, handles queue). */
@@ -363,7 +360,8 @@ export class EventLoop {
 
   /**
    * @internal Queues the next step of the task whose step is running (a bare `yield`). Inside a tick
-   * (runOnce) there is no host slice to ask for: the commonest step skips that test.
+   * there is no host slice to ask for (runOnce asks for one at the end if it ran outside one); the
+   * commonest step skips that test.
    */
   requeueCurrent(task: Task<unknown>): void {
     this.ready.push(task.slot);
