@@ -256,7 +256,7 @@ export class EventLoop {
     if (this.timers.size > 0) this.readyDueTimers();
     const ready = this.ready;
     const slots = this.slots;
-    // The loops of runUntilComplete and of the host's slices inline this one, and the task's step into
+    // The tick loops (runUntilDone, the host's slices) inline this one, and the task's step into
     // it: what is rarely run (timers, callbacks) stays out of line, so that V8's inlining budget is
     // left for the step.
     for (let count = ready.size; count > 0; count--) {

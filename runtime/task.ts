@@ -111,9 +111,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     if (this.heapIndex >= 0) {
       // Sleeping: asyncio cancels the sleep's future; the task wakes with CancelledError.
       this.loop.cancelSleep(this);
-      this.resumeWith(THROW, cancellation(message, this.loop.debug));
-      noteThrowInto(this.resumeValue, this.top, this);
-      this.loop.scheduleTask(this);
+      this.resumeWithError(cancellation(message, this.loop.debug));
       return true;
     }
     this.mustCancel = true;
@@ -232,17 +230,13 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     if (waited !== null) {
       this.waitingOn = null;
       if (waited.cancelled()) {
-        this.resumeMode = THROW;
-        this.resumeValue = waited.makeCancelledError();
-        noteThrowInto(this.resumeValue, this.top, this);
+        this.settleToThrow(waited.makeCancelledError());
       } else {
         try {
           this.resumeValue = waited.result();
           this.resumeMode = NEXT;
         } catch (error) {
-          this.resumeMode = THROW;
-          this.resumeValue = error;
-          noteThrowInto(error, this.top, this);
+          this.settleToThrow(error);
         }
       }
     }
@@ -250,10 +244,15 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       this.mustCancel = false;
       // The error noted for this step is not thrown in after all (debug/chain.ts).
       if (this.resumeMode === THROW) releaseThrownInto(this.resumeValue);
-      this.resumeMode = THROW;
-      this.resumeValue = cancellation(this.pendingCancelMessage, this.loop.debug);
-      noteThrowInto(this.resumeValue, this.top, this);
+      this.settleToThrow(cancellation(this.pendingCancelMessage, this.loop.debug));
     }
+  }
+
+  /** settleResume's outcome: `error` is thrown in, and noted on its chain (debug/chain.ts). */
+  private settleToThrow(error: unknown): void {
+    this.resumeMode = THROW;
+    this.resumeValue = error;
+    noteThrowInto(error, this.top, this);
   }
 
   /** How the next step resumes (a sleep's value, an error to throw in). */
