@@ -5,6 +5,7 @@ import { IteratorFrame, iteratorOf } from './iterator-frame.js';
 import * as protocol from './protocol.js';
 import type { Suspend } from './protocol.js';
 import { SleepRequest } from './sleep.js';
+import { Waiter } from './waiter.js';
 
 // Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
 const { AWAITING, CALLING, NEXT, STATE_RUNNING } = protocol;
@@ -13,8 +14,8 @@ const SUSPEND: Suspend = protocol.SUSPEND;
 
 /**
  * The general `yield* target` of a compiled frame (`caller`), for every target the inline hybrid call
- * does not take: a frame when the call budget is spent, a Future or Task, a sleep request, any other
- * iterable. Returns the value of the `yield*` expression, or SUSPEND after setting the fiber's
+ * does not take: a frame when the call budget is spent, a primitive's Waiter, a Future or Task, a
+ * sleep request, any other iterable. Returns the value of the `yield*` expression, or SUSPEND after setting the fiber's
  * registers (the caller then sets its resume label and returns SUSPEND).
  */
 export function delegate(fiber: Fiber, caller: Frame, target: unknown): unknown | Suspend {
@@ -25,6 +26,10 @@ export function delegate(fiber: Fiber, caller: Frame, target: unknown): unknown 
     fiber.top = target;
     fiber.signal = CALLING;
     return SUSPEND;
+  }
+  if (target instanceof Waiter) {
+    if (target.done()) return target.outcome();
+    return awaitOn(fiber, caller, target);
   }
   if (target instanceof Future) {
     // asyncio's Future.__await__ does not yield when the future is already done.

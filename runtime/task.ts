@@ -14,6 +14,7 @@ import * as protocol from './protocol.js';
 import type { ResumeMode, Signal, Suspend } from './protocol.js';
 import { SleepRequest } from './sleep.js';
 import type { TimerNode } from './timer-heap.js';
+import { Waiter, type ParkedTask } from './waiter.js';
 
 // Module-local copies of the protocol's constants (protocol.ts, "Constants in hot code").
 const { CALL_BUDGET, NEXT, THROW, YIELDED } = protocol;
@@ -32,7 +33,7 @@ export interface TaskOptions {
  * asyncio.Task: runs a coroutine — a compiled frame or a native generator, through the same code —
  * on the loop. A Task is a Future of the coroutine's result and the fiber that drives its frame chain.
  */
-export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter, TimerNode {
+export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter, TimerNode, ParkedTask {
   // Fiber registers (protocol.ts).
   /** @internal */ top: Frame | null;
   /** @internal */ signal: Signal = YIELDED;
@@ -49,6 +50,8 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
   private resumeNeedsWork = false;
   /** @internal The future this task waits on (asyncio's _fut_waiter). */
   waitingOn: Future<unknown> | null = null;
+  /** @internal The primitive's waiter this task is parked on (a blocked Queue.get, Lock.acquire...). */
+  parkedOn: Waiter<unknown> | null = null;
   // The embedded timer node: a task sleeps at most once at a time.
   /** @internal */ when = 0;
   /** @internal */ seq = 0;
@@ -108,6 +111,7 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     if (this.done()) return false;
     this.cancelRequests++;
     if (this.waitingOn !== null && this.waitingOn.cancel(message)) return true;
+    if (this.parkedOn !== null && this.parkedOn.cancel(message)) return true;
     if (this.heapIndex >= 0) {
       // Sleeping: asyncio cancels the sleep's future; the task wakes with CancelledError.
       this.loop.cancelSleep(this);
@@ -149,6 +153,22 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
 
   /** @internal A future this task waited on is done: run the task on a later turn. */
   futureDone(): void {
+    this.loop.scheduleTask(this);
+  }
+
+  /**
+   * @internal The waiter this task is parked on was woken or cancelled: run the task on a later turn,
+   * resumed with the waiter's value (most are woken with none: the task's plainest step) or with
+   * CancelledError.
+   */
+  unpark(waiter: Waiter<unknown>): void {
+    this.parkedOn = null;
+    if (waiter.cancelled()) {
+      this.resumeWithError(cancellation(waiter.cancelMessage, this.loop.debug));
+      return;
+    }
+    const value = waiter.outcome();
+    if (value !== undefined) this.resumeWith(NEXT, value);
     this.loop.scheduleTask(this);
   }
 
@@ -281,7 +301,9 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
 
   /** Acts on what the coroutine yielded (DESIGN.md §2). */
   private suspendOn(yielded: unknown): void {
-    if (yielded === null) {
+    if (yielded instanceof Waiter) {
+      this.park(yielded);
+    } else if (yielded === null) {
       this.loop.scheduleTask(this);
     } else if (yielded instanceof Future) {
       this.waitOn(yielded);
@@ -309,6 +331,17 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     this.resumeNeedsWork = true;
     future.addListener(this);
     if (this.mustCancel && future.cancel(this.pendingCancelMessage)) this.mustCancel = false;
+  }
+
+  /** Waits for a primitive's waiter: nothing runs this task until the waiter tells it (unpark). */
+  private park(waiter: Waiter<unknown>): void {
+    if (waiter.done()) {
+      this.unpark(waiter);
+      return;
+    }
+    this.parkedOn = waiter;
+    waiter.parked = this;
+    if (this.mustCancel && waiter.cancel(this.pendingCancelMessage)) this.mustCancel = false;
   }
 
   private sleep(ms: number, value: unknown): void {

@@ -2,16 +2,16 @@ import type { Coroutine } from './coroutine.js';
 import { Deque } from './deque.js';
 import { RuntimeError } from './errors.js';
 import type { EventLoop } from './loop.js';
-import type { Future } from './future.js';
 import { getRunningLoop } from './running.js';
+import { Waiter } from './waiter.js';
 
 /**
  * What the queues and synchronization primitives share: binding to one loop (asyncio's
- * mixins._LoopBoundMixin) and FIFO queues of waiter futures.
+ * mixins._LoopBoundMixin) and FIFO queues of waiters.
  *
- * A waiter is a Future from `loop.createFuture()` that a blocked coroutine waits on with `yield*`.
- * Waking it means setting its result; the waiter then runs on a later turn. Until it runs, its task
- * can still be cancelled: the coroutine then sees CancelledError although its future holds a result,
+ * A waiter (waiter.ts; asyncio uses a Future) is what a blocked coroutine waits on with `yield*`.
+ * Waking it means setting its result; the waiter's task then runs on a later turn. Until it runs, the
+ * task can still be cancelled: the coroutine then sees CancelledError although its waiter was woken,
  * and each primitive decides how to pass that wake-up on (see the `finally` blocks of each).
  */
 
@@ -23,21 +23,25 @@ import { getRunningLoop } from './running.js';
 export abstract class LoopBound {
   private boundLoop: EventLoop | null = null;
 
-  /** A new waiter future on the running loop, binding this primitive to that loop on first use. */
-  protected createWaiter<T>(): Future<T> {
+  /** A new waiter, binding this primitive to the running loop on first use. */
+  protected createWaiter<T>(): Waiter<T> {
     const loop = getRunningLoop();
-    if (this.boundLoop === null) this.boundLoop = loop;
-    else if (this.boundLoop !== loop) throw new RuntimeError(`${String(this)} is bound to a different event loop`);
-    return loop.createFuture<T>();
+    if (this.boundLoop !== loop) this.bindTo(loop);
+    return new Waiter<T>();
+  }
+
+  private bindTo(loop: EventLoop): void {
+    if (this.boundLoop !== null) throw new RuntimeError(`${String(this)} is bound to a different event loop`);
+    this.boundLoop = loop;
   }
 }
 
-/** Waiter futures in arrival order. Scans skip futures already done (woken, or cancelled and not yet removed). */
-export class WaiterQueue<T> extends Deque<Future<T>> {
+/** Waiters in arrival order. Scans skip waiters already done (woken, or cancelled and not yet removed). */
+export class WaiterQueue<T> extends Deque<Waiter<T>> {
   /** The first waiter that is neither woken nor cancelled. */
-  firstPending(): Future<T> | undefined {
+  firstPending(): Waiter<T> | undefined {
     for (let i = 0; i < this.length; i++) {
-      const waiter = this.at(i) as Future<T>;
+      const waiter = this.at(i) as Waiter<T>;
       if (!waiter.done()) return waiter;
     }
     return undefined;
@@ -55,7 +59,7 @@ export class WaiterQueue<T> extends Deque<Future<T>> {
   wakePending(n: number, value: T): number {
     let woken = 0;
     for (let i = 0; i < this.length && woken < n; i++) {
-      const waiter = this.at(i) as Future<T>;
+      const waiter = this.at(i) as Waiter<T>;
       if (!waiter.done()) {
         waiter.setResult(value);
         woken++;
@@ -84,7 +88,7 @@ export class WaiterQueue<T> extends Deque<Future<T>> {
 
   /** True if every waiter is cancelled (also when there are none). */
   allCancelled(): boolean {
-    for (let i = 0; i < this.length; i++) if (!(this.at(i) as Future<T>).cancelled()) return false;
+    for (let i = 0; i < this.length; i++) if (!(this.at(i) as Waiter<T>).cancelled()) return false;
     return true;
   }
 }
