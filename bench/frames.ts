@@ -6,7 +6,7 @@
 import type { Fiber } from '../runtime/fiber.js';
 import { isFrame, linkFrameClass, type Frame } from '../runtime/frame.js';
 import { delegate } from '../runtime/delegate.js';
-import { Future } from '../runtime/future.js';
+import { Waiter } from '../runtime/waiter.js';
 import { sleep } from '../runtime/sleep.js';
 import type { Coroutine } from '../runtime/coroutine.js';
 import type { Queue } from '../runtime/queue.js';
@@ -32,24 +32,24 @@ export interface BenchCoroutines {
 }
 
 /**
- * A one-slot queue made of Futures, so that S4 measures frames and the loop alone (without
- * runtime/queue.ts's bookkeeping):
- * `put` when full and `take` when empty hand out a Future to wait on, completed by the other side.
+ * A one-slot queue made of Waiters (what runtime/queue.ts waits on), so that S4 measures frames and
+ * the loop alone (without runtime/queue.ts's bookkeeping):
+ * `put` when full and `take` when empty hand out a Waiter to wait on, woken by the other side.
  */
 export class Mailbox {
   private item = 0;
   full = false;
-  private roomWaiter: Future<void> | null = null;
-  private itemWaiter: Future<void> | null = null;
+  private roomWaiter: Waiter<void> | null = null;
+  private itemWaiter: Waiter<void> | null = null;
 
   /** A future completed when the slot is empty again. */
-  waitForRoom(): Future<void> {
-    return (this.roomWaiter = new Future<void>());
+  waitForRoom(): Waiter<void> {
+    return (this.roomWaiter = new Waiter<void>());
   }
 
   /** A future completed when an item arrives. */
-  waitForItem(): Future<void> {
-    return (this.itemWaiter = new Future<void>());
+  waitForItem(): Waiter<void> {
+    return (this.itemWaiter = new Waiter<void>());
   }
 
   put(item: number): void {

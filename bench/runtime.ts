@@ -209,7 +209,7 @@ const scenarios: Scenario[] = [
     unit: 'item',
     expected: sumBelow(S4_ITEMS),
     implementations: [...loopImplementations(S4_ITEMS, pingPong), { name: 'async/await', steps: S4_ITEMS, run: asyncPingPong }],
-    note: 'a minimal one-slot mailbox of Futures (bench/frames.ts), so that only frames and the loop are measured; one Future per wait',
+    note: 'a minimal one-slot mailbox of Waiters (bench/frames.ts), so that only frames and the loop are measured; one Waiter per wait',
   },
   {
     name: `S4 with runtime Queue(1), ${S4_ITEMS.toExponential(0)} items`,
