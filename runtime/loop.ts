@@ -16,10 +16,6 @@ import { Task, type TaskOptions } from './task.js';
 import { TimerHeap } from './timer-heap.js';
 import { unretrievedContext, untrackUnretrieved } from './unretrieved.js';
 
-// A module-local copy for the `instanceof` of every step (protocol.ts, "Constants in hot code"); task.ts
-// imports nothing that imports this module, so it is initialized by now.
-const TaskClass = Task;
-
 /** What the exception handler is told (asyncio's context dict). */
 export interface ExceptionContext {
   message: string;
@@ -61,13 +57,17 @@ const TICKS_PER_CHECK = 64;
 const SLICE_MS = 8;
 
 /**
- * asyncio's event loop. A FIFO ready queue of slot ids; a timer heap; each tick (`runOnce`) runs only
- * what was ready when it began. Runs synchronously (`runUntilComplete`) or inside Node's event loop
- * (`run`, in bounded slices with one host timer for the earliest deadline).
+ * asyncio's event loop. A FIFO ready queue of slot ids (a handle's complemented); a timer heap; each
+ * tick (`runOnce`) runs only what was ready when it began. Runs synchronously (`runUntilComplete`) or
+ * inside Node's event loop (`run`, in bounded slices with one host timer for the earliest deadline).
  */
 export class EventLoop {
-  /** The task whose step is running, if any. */
-  currentTask: Task<unknown> | null = null;
+  /**
+   * @internal The slot id of the task whose step is running; -1 between steps. An id rather than the
+   * task: a task's step sets and clears it, and a small integer is stored without V8's write barrier
+   * (S1: about 0.7 ns of 12 per step). A task keeps its slot until it finishes, after its last step.
+   */
+  runningSlot = -1;
   readonly virtualClock: boolean;
   /** Debug mode (EventLoopOptions.debug). */
   readonly debug: boolean;
@@ -113,6 +113,12 @@ export class EventLoop {
     return this.running || this.hostDriven;
   }
 
+  /** The task whose step is running, if any. */
+  get currentTask(): Task<unknown> | null {
+    const slot = this.runningSlot;
+    return slot < 0 ? null : (this.slots[slot] as Task<unknown>);
+  }
+
   isClosed(): boolean {
     return this.closed;
   }
@@ -122,8 +128,7 @@ export class EventLoop {
     checkCallable(callback);
     const handle = new Handle(callback as unknown as (...args: readonly unknown[]) => void, args, this);
     if (this.debug) instrumentHandle(this, handle, callbackName(callback));
-    handle.slot = this.takeSlot(handle);
-    this.pushReady(handle.slot);
+    this.queueHandle(handle);
     return handle;
   }
 
@@ -242,9 +247,10 @@ export class EventLoop {
       if (this.timers.size > 0) this.readyDueTimers();
       for (let count = ready.size; count > 0; count--) {
         const id = ready.shift();
-        const entry = slots[id] as Task<unknown> | Handle;
-        if (entry instanceof TaskClass) entry.fire();
-        else this.fireHandle(id, entry);
+        // A task's id, or a handle's complemented: a sign test, where `instanceof Task` walked the
+        // entry's prototype chain (S1: 12.1 -> 11.5 ns a yield).
+        if (id >= 0) (slots[id] as Task<unknown>).fire();
+        else this.fireHandle(~id);
       }
       if (this.stopRequested && !future.done()) {
         throw new RuntimeError('Event loop stopped before Future completed.');
@@ -275,9 +281,8 @@ export class EventLoop {
     // budget is left for the step.
     for (let count = ready.size; count > 0; count--) {
       const id = ready.shift();
-      const entry = slots[id] as Task<unknown> | Handle;
-      if (entry instanceof TaskClass) entry.fire();
-      else this.fireHandle(id, entry);
+      if (id >= 0) (slots[id] as Task<unknown>).fire();
+      else this.fireHandle(~id);
     }
     // Called outside runUntilComplete and the host's slices, steps requeued by requeueCurrent still need one.
     if (!this.running && this.hostDriven && ready.size > 0) this.scheduleSlice();
@@ -292,14 +297,14 @@ export class EventLoop {
       timers.pop();
       if (next instanceof Task) next.wakeFromSleep();
       else if (!next.cancelled()) {
-        next.slot = this.takeSlot(next);
-        this.pushReady(next.slot);
+        this.queueHandle(next);
       }
       next = timers.peek();
     }
   }
 
-  private fireHandle(id: number, handle: Handle): void {
+  private fireHandle(id: number): void {
+    const handle = this.slots[id] as Handle;
     this.releaseSlot(id);
     handle.slot = -1;
     handle.fire();
@@ -527,6 +532,13 @@ export class EventLoop {
     if (this.hostDriven && !this.running) this.scheduleSlice();
   }
 
+  /** Gives a callback handle a slot and queues it (its id complemented in the ready ring). */
+  private queueHandle(handle: Handle): void {
+    handle.slot = this.takeSlot(handle);
+    this.pushReady(~handle.slot);
+  }
+
+  /** Queues a ready ring entry: a task's slot id, or a callback handle's complemented (`~slot`, negative). */
   private pushReady(id: number): void {
     this.ready.push(id);
     if (!this.running && this.hostDriven) this.scheduleSlice();

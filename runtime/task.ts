@@ -168,16 +168,16 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
       return;
     }
     const loop = this.loop;
-    loop.currentTask = this;
+    loop.runningSlot = this.slot;
     let result: unknown;
     try {
       result = drive(this, NEXT, undefined);
     } catch (error) {
-      loop.currentTask = null;
+      loop.runningSlot = -1;
       this.finishWithError(error);
       return;
     }
-    loop.currentTask = null;
+    loop.runningSlot = -1;
     if (result !== SUSPEND) this.finishWithResult(result as T);
     else this.actOnSuspension();
   }
@@ -190,18 +190,18 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     this.resumeMode = NEXT;
     this.resumeValue = undefined;
     const loop = this.loop;
-    loop.currentTask = this;
+    loop.runningSlot = this.slot;
     let result: unknown;
     try {
       result = drive(this, mode, value);
     } catch (error) {
-      loop.currentTask = null;
+      loop.runningSlot = -1;
       // An error thrown in: its chain stops holding the frame strongly (debug/chain.ts).
       if (mode === THROW) releaseThrownInto(value);
       this.finishWithError(error);
       return;
     }
-    loop.currentTask = null;
+    loop.runningSlot = -1;
     if (mode === THROW) releaseThrownInto(value);
     if (result !== SUSPEND) this.finishWithResult(result as T);
     else this.actOnSuspension();
