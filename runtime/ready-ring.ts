@@ -1,6 +1,8 @@
 /**
  * The loop's FIFO ready queue: a ring of slot ids in an Int32Array. Storing ids rather than object
  * pointers keeps V8's write barrier off the hot path (DESIGN.md §3: 6 ns against 14.5 ns per step).
+ * The loop stores a task's slot id as it is and a callback handle's complemented (`~slot`, negative),
+ * so that a tick tells them apart by the sign of the id.
  */
 export class ReadyRing {
   private buffer = new Int32Array(1024);

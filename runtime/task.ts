@@ -179,64 +179,66 @@ export class Task<T = unknown> extends Future<T> implements Fiber, FutureWaiter,
     this.loop.scheduleTask(this);
   }
 
-  /** @internal One step: resume the coroutine, run it to its next suspension, act on what it yielded. */
-  fire(): void {
+  /**
+   * @internal One step: resume the coroutine, run it to its next suspension, act on what it yielded.
+   * True if it yielded bare (asyncio's sleep(0)): it runs again in the next tick, and the loop, which
+   * has its slot id at hand, queues it (the ring's push inlined in the tick, without the task's loop
+   * and its ring to load again; and the tick may skip the ring altogether, EventLoop.runAlone).
+   */
+  fire(): boolean {
     // The commonest step (resumed with next(undefined), nothing pending) alone here: small enough for
     // V8 to inline the coroutine's step, and a child it calls, into the loop that runs the task.
-    if (this.resumeNeedsWork) {
-      this.fireResumed();
-      return;
-    }
+    if (this.resumeNeedsWork) return this.fireResumed();
     const loop = this.loop;
-    loop.currentTask = this;
+    loop.runningSlot = this.slot;
     let result: unknown;
     try {
       result = drive(this, NEXT, undefined);
     } catch (error) {
-      loop.currentTask = null;
+      loop.runningSlot = -1;
       this.finishWithError(error);
-      return;
+      return false;
     }
-    loop.currentTask = null;
-    if (result !== SUSPEND) this.finishWithResult(result as T);
-    else this.actOnSuspension();
+    loop.runningSlot = -1;
+    if (result === SUSPEND) return this.actOnSuspension();
+    this.finishWithResult(result as T);
+    return false;
   }
 
   /** A step with something pending: a resume value or mode, the future waited on, a cancellation. */
-  private fireResumed(): void {
+  private fireResumed(): boolean {
     this.settleResume();
     const mode = this.resumeMode;
     const value = this.resumeValue;
     this.resumeMode = NEXT;
     this.resumeValue = undefined;
     const loop = this.loop;
-    loop.currentTask = this;
+    loop.runningSlot = this.slot;
     let result: unknown;
     try {
       result = drive(this, mode, value);
     } catch (error) {
-      loop.currentTask = null;
+      loop.runningSlot = -1;
       // An error thrown in: its chain stops holding the frame strongly (debug/chain.ts).
       if (mode === THROW) releaseThrownInto(value);
       this.finishWithError(error);
-      return;
+      return false;
     }
-    loop.currentTask = null;
+    loop.runningSlot = -1;
     if (mode === THROW) releaseThrownInto(value);
-    if (result !== SUSPEND) this.finishWithResult(result as T);
-    else this.actOnSuspension();
+    if (result === SUSPEND) return this.actOnSuspension();
+    this.finishWithResult(result as T);
+    return false;
   }
 
-  /** After a step that suspended: what the coroutine yielded decides how it waits. */
-  private actOnSuspension(): void {
+  /** After a step that suspended: what the coroutine yielded decides how it waits (fire's result). */
+  private actOnSuspension(): boolean {
+    // A bare `yield` (asyncio's sleep(0)), the commonest suspension: the loop queues it again.
     const yielded = this.yielded;
-    // A bare `yield` (asyncio's sleep(0)), the commonest suspension: straight back on the ready queue.
-    if (yielded === undefined) {
-      this.loop.requeueCurrent(this);
-      return;
-    }
+    if (yielded === undefined) return true;
     this.yielded = undefined;
     this.suspendOn(yielded);
+    return false;
   }
 
   /**

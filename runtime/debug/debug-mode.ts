@@ -19,6 +19,7 @@ interface DebugLoop {
   readonly slowStepMs: number;
   isClosed(): boolean;
   callExceptionHandler(context: { message: string; taskName?: string; createdAt?: string; handle?: Handle }): void;
+  scheduleTask(task: Task<unknown>): void;
 }
 
 /** Default of `slowStepMs`: a step running longer than this is reported (asyncio's slow_callback_duration, 0.1 s). */
@@ -96,13 +97,15 @@ export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
   // drive() steps the task's frames with this budget: every call goes through delegate and links.
   task.budget = 0;
   const fire = task.fire;
-  task.fire = function debugFire(this: Task<unknown>): void {
+  task.fire = function debugFire(this: Task<unknown>): boolean {
     const resumed = this.top;
     const label = resumed?.state ?? -1;
     const start = performance.now();
-    fire.call(this);
+    // A step that yielded bare leaves its task for the loop to queue (Task.fire); queued here instead,
+    // it is queued before anything the report below makes the exception handler schedule.
+    if (fire.call(this)) loop.scheduleTask(this);
     const elapsed = performance.now() - start;
-    if (elapsed < loop.slowStepMs) return;
+    if (elapsed < loop.slowStepMs) return false;
     const from = resumed !== null ? formatFrameInfo(describeFrame(resumed, label, false)) : 'its coroutine';
     const top = this.top;
     const now = this.done() ? 'it is done' : top !== null ? `it suspended in ${formatFrameInfo(describeFrame(top))}` : 'it is waiting';
@@ -110,6 +113,7 @@ export function instrumentTask(loop: DebugLoop, task: Task<unknown>): void {
       message: `Executing task ${this.getName()} took ${elapsed.toFixed(1)} ms (slowStepMs ${loop.slowStepMs}): resumed in ${from}; ${now}`,
       taskName: this.getName(),
     });
+    return false;
   };
 }
 

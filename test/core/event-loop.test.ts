@@ -542,3 +542,103 @@ describe('EventLoop lifecycle', () => {
     loop.close();
   });
 });
+
+// runUntilComplete runs the ticks of a task yielding with nothing else ready without the ready ring
+// (EventLoop.runAlone); what else happens meanwhile must come in the order the ticks give.
+describe('EventLoop.runUntilComplete: a task yielding alone', () => {
+  function* spinner(loop: EventLoop, trace: string[], steps: number): Coroutine<void> {
+    function* other(): Coroutine<void> {
+      trace.push('o0');
+      yield;
+      trace.push('o1');
+    }
+    for (let step = 0; step < steps; step++) {
+      trace.push(`s${step}`);
+      if (step === 1) loop.callSoon(() => trace.push('soon'));
+      if (step === 2) loop.callLater(0, () => trace.push('timer'));
+      if (step === 3) loop.createTask(other());
+      yield;
+    }
+    trace.push('end');
+  }
+  const EXPECTED = ['s0', 's1', 'soon', 's2', 's3', 'timer', 'o0', 's4', 'o1', 's5', 'end'];
+
+  it('callbacks, timers and tasks made by its steps run in tick order, as with runOnce', () => {
+    const byTicks: string[] = [];
+    const ticked = virtualLoop();
+    const task = ticked.createTask(spinner(ticked, byTicks, 6));
+    while (!task.done()) ticked.runOnce();
+    expect(byTicks).toEqual(EXPECTED);
+    ticked.close();
+
+    const trace: string[] = [];
+    const loop = virtualLoop();
+    loop.runUntilComplete(spinner(loop, trace, 6));
+    expect(trace).toEqual(EXPECTED);
+    loop.close();
+  });
+
+  it('stop() in one of its steps ends runUntilComplete after that tick', () => {
+    const loop = virtualLoop();
+    const trace: string[] = [];
+    function* main(): Coroutine<string> {
+      for (let step = 0; step < 5; step++) {
+        trace.push(`s${step}`);
+        if (step === 2) loop.stop();
+        yield;
+      }
+      return 'done';
+    }
+    const task = loop.createTask(main());
+    expect(() => loop.runUntilComplete(task)).toThrow(/stopped before Future completed/);
+    expect(trace).toEqual(['s0', 's1', 's2']);
+    expect(loop.runUntilComplete(task)).toBe('done');
+    expect(trace).toEqual(['s0', 's1', 's2', 's3', 's4']);
+    loop.close();
+  });
+
+  it('a future it completes ends runUntilComplete after that tick, the task still queued', () => {
+    const loop = virtualLoop();
+    const trace: string[] = [];
+    const future = loop.createFuture<number>();
+    function* main(): Coroutine<void> {
+      for (let step = 0; step < 6; step++) {
+        trace.push(`s${step}`);
+        if (step === 3) future.setResult(step);
+        yield;
+      }
+    }
+    const task = loop.createTask(main());
+    expect(loop.runUntilComplete(future)).toBe(3);
+    expect(trace).toEqual(['s0', 's1', 's2', 's3']);
+    expect(task.done()).toBe(false);
+    loop.runUntilComplete(task);
+    expect(trace).toEqual(['s0', 's1', 's2', 's3', 's4', 's5']);
+    loop.close();
+  });
+
+  it('a sleep or a wait ends its streak: timers and other tasks go on', () => {
+    const loop = virtualLoop();
+    const trace: string[] = [];
+    function* sleeper(): Coroutine<void> {
+      for (let step = 0; step < 3; step++) {
+        trace.push(`a${step}`);
+        yield;
+      }
+      yield* sleep(10);
+      trace.push(`a slept until ${loop.time()}`);
+      yield;
+      trace.push('a end');
+    }
+    function* main(): Coroutine<void> {
+      const other = loop.createTask(sleeper());
+      yield* sleep(5);
+      trace.push(`main woke at ${loop.time()}`);
+      yield* other;
+      trace.push('main end');
+    }
+    loop.runUntilComplete(main());
+    expect(trace).toEqual(['a0', 'a1', 'a2', 'main woke at 5', 'a slept until 10', 'a end', 'main end']);
+    loop.close();
+  });
+});
