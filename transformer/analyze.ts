@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 import { makeDiagnostic, type TransformDiagnostic } from './diagnostics.js';
 
 /** A generator function the transformer will try to compile. */
@@ -40,7 +41,7 @@ export interface AnalyzeResult {
  * through any alias or namespace import, and not shadowed), and with `generators: 'all'` every
  * non-async generator function. Misuses are reported, never thrown.
  */
-export function findCoroutines(tsApi: typeof ts, sourceFile: ts.SourceFile, options: AnalyzeOptions): AnalyzeResult {
+export function findCoroutines(tsApi: TsApi, sourceFile: ts.SourceFile, options: AnalyzeOptions): AnalyzeResult {
   const candidates: Candidate[] = [];
   const diagnostics: TransformDiagnostic[] = [];
   const text = sourceFile.text;

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import { findCoroutines, type Candidate } from './analyze.js';
 import { formatDiagnostic, makeDiagnostic, positionOf, Unsupported, type TransformDiagnostic } from './diagnostics.js';
 import { emitFrameClass, factoryBody, type FrameDebugInfo } from './emit.js';
+import { hostApi, type TsApi } from './host.js';
 import { Lowerer, type EmitNames, type LowerResult, type NestedFactory } from './lower.js';
 import { NameTable, sanitize } from './names.js';
 import { analyzeScopes } from './scope.js';
@@ -49,7 +50,8 @@ export interface CompiledCoroutine {
  * `tsApi` is the host's TypeScript module (4.9 to 6.x).
  */
 export function createTransformer(tsApi: typeof ts, options: TransformerOptions = {}): ts.TransformerFactory<ts.SourceFile> {
-  return (context) => (sourceFile) => transformSourceFile(tsApi, context, sourceFile, options);
+  const api = hostApi(tsApi);
+  return (context) => (sourceFile) => transformSourceFile(api, context, sourceFile, options);
 }
 
 /** What ts-patch (3.x) and ttypescript (1.5) pass a `program`-type plugin as its third argument. */
@@ -136,7 +138,7 @@ interface Compiled {
   lowered: LowerResult;
 }
 
-function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext, sourceFile: ts.SourceFile, options: TransformerOptions): ts.SourceFile {
+function transformSourceFile(tsApi: TsApi, context: ts.TransformationContext, sourceFile: ts.SourceFile, options: TransformerOptions): ts.SourceFile {
   const report = (d: TransformDiagnostic): void => options.onDiagnostic?.(d);
   const runtimeModule = options.runtimeModule ?? 'tsyncio';
   let analysis;
@@ -366,12 +368,12 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
 }
 
 /** The class whose body `fn` is in (its private names are visible there). */
-function enclosingClass(tsApi: typeof ts, fn: ts.Node): ts.ClassLikeDeclaration | undefined {
+function enclosingClass(tsApi: TsApi, fn: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = fn.parent; n !== undefined; n = n.parent) if (tsApi.isClassLike(n)) return n;
   return undefined;
 }
 
-function replaceFunction(tsApi: typeof ts, f: ts.NodeFactory, entry: Compiled, fn: Candidate['fn']): ts.Node {
+function replaceFunction(tsApi: TsApi, f: ts.NodeFactory, entry: Compiled, fn: Candidate['fn']): ts.Node {
   const body = factoryBody(f, entry.className, entry.lowered);
   let out: ts.Node;
   if (tsApi.isFunctionDeclaration(fn)) {
@@ -392,7 +394,7 @@ function replaceFunction(tsApi: typeof ts, f: ts.NodeFactory, entry: Compiled, f
  * every resume label.
  */
 function debugInfo(
-  tsApi: typeof ts,
+  tsApi: TsApi,
   sourceFile: ts.SourceFile,
   entry: Compiled,
   file: string,
@@ -436,7 +438,7 @@ export function relativePath(root: string, fileName: string): string {
 }
 
 /** Does the file come out as an ES module (so a synthesized named import is kept as written)? */
-function isEsmOutput(tsApi: typeof ts, options: ts.CompilerOptions, sourceFile: ts.SourceFile): boolean {
+function isEsmOutput(tsApi: TsApi, options: ts.CompilerOptions, sourceFile: ts.SourceFile): boolean {
   const MK = tsApi.ModuleKind as unknown as Record<string, number>;
   const target = options.target ?? tsApi.ScriptTarget.ES5;
   const kind = options.module ?? (target >= tsApi.ScriptTarget.ES2015 ? MK['ES2015']! : MK['CommonJS']!);

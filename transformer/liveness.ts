@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 import type { Case } from './lower.js';
 
 /**
@@ -21,7 +22,7 @@ import type { Case } from './lower.js';
  * and `finally`, where THROW and RETURN resumes go) lives across the suspension.
  */
 export function fieldsLiveAcrossSuspensions(
-  tsApi: typeof ts,
+  tsApi: TsApi,
   cases: readonly Case[],
   resumeLabels: ReadonlySet<number>,
   candidates: ReadonlySet<string>,
@@ -132,7 +133,7 @@ export function fieldsLiveAcrossSuspensions(
  * Rewrites `this.F` to the local `locals.get(F)` in `node` (not inside non-arrow functions and
  * classes: their `this` is not the frame).
  */
-export function fieldsToLocals(tsApi: typeof ts, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>): ts.Statement {
+export function fieldsToLocals(tsApi: TsApi, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>): ts.Statement {
   const f = context.factory;
   const visit = (n: ts.Node): ts.Node => {
     if (tsApi.isPropertyAccessExpression(n) && n.expression.kind === tsApi.SyntaxKind.ThisKeyword && tsApi.isIdentifier(n.name)) {
@@ -146,7 +147,7 @@ export function fieldsToLocals(tsApi: typeof ts, context: ts.TransformationConte
 }
 
 /** A node whose `this` is not the enclosing one: a non-arrow function or a class. */
-function isOwnThisScope(tsApi: typeof ts, node: ts.Node): boolean {
+function isOwnThisScope(tsApi: TsApi, node: ts.Node): boolean {
   return (
     tsApi.isFunctionDeclaration(node) ||
     tsApi.isFunctionExpression(node) ||
@@ -159,7 +160,7 @@ function isOwnThisScope(tsApi: typeof ts, node: ts.Node): boolean {
 }
 
 /** `a, b, c` as [a, b, c] (a comma expression or TypeScript's synthesized comma list). */
-function commaParts(tsApi: typeof ts, e: ts.Expression): ts.Expression[] {
+function commaParts(tsApi: TsApi, e: ts.Expression): ts.Expression[] {
   while (tsApi.isParenthesizedExpression(e)) e = e.expression;
   if (tsApi.isCommaListExpression(e)) return e.elements.flatMap((x) => commaParts(tsApi, x));
   if (tsApi.isBinaryExpression(e) && e.operatorToken.kind === tsApi.SyntaxKind.CommaToken) return [...commaParts(tsApi, e.left), ...commaParts(tsApi, e.right)];

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 import { Unsupported } from './diagnostics.js';
 import type { NameTable } from './names.js';
 import { fieldsLiveAcrossSuspensions, fieldsToLocals } from './liveness.js';
@@ -244,7 +245,7 @@ export class Lowerer {
   private nativeFinallyDepth = 0;
 
   constructor(
-    private readonly tsApi: typeof ts,
+    private readonly tsApi: TsApi,
     private readonly context: ts.TransformationContext,
     private readonly fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration,
     readonly scopes: ScopeInfo,
@@ -2952,7 +2953,7 @@ export class Lowerer {
 const PROTOCOL_VALUES = { NEXT: 0, THROW: 1, RETURN: 2, YIELDED: 0, DONE: -1, RUNNING: -2 } as const;
 
 /** `0 /* NEXT *\/`: protocol constants are literals in emitted code, named in a comment. */
-export function protocolLiteral(tsApi: typeof ts, f: ts.NodeFactory, name: keyof typeof PROTOCOL_VALUES): ts.Expression {
+export function protocolLiteral(tsApi: TsApi, f: ts.NodeFactory, name: keyof typeof PROTOCOL_VALUES): ts.Expression {
   const v = PROTOCOL_VALUES[name];
   const lit = v < 0 ? f.createPrefixUnaryExpression(tsApi.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v);
   return tsApi.addSyntheticTrailingComment(lit, tsApi.SyntaxKind.MultiLineCommentTrivia, ` ${name} `, false);
@@ -2977,7 +2978,7 @@ function compoundToBinary(SK: typeof ts.SyntaxKind, op: ts.SyntaxKind): ts.Binar
 }
 
 /** Is `id` assigned (`=`, compound, `++`/`--`, a destructuring or for-in/of target)? */
-function isWriteReference(tsApi: typeof ts, id: ts.Node): boolean {
+function isWriteReference(tsApi: TsApi, id: ts.Node): boolean {
   let node: ts.Node = id;
   let parent = node.parent;
   while (parent !== undefined && (tsApi.isParenthesizedExpression(parent) || tsApi.isNonNullExpression(parent) || tsApi.isAsExpression(parent) || tsApi.isTypeAssertionExpression(parent) || tsApi.isSatisfiesExpression(parent))) {

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 
 /**
  * Fresh identifiers for emitted code. Every identifier spelled anywhere in the file is taken, so an
@@ -7,7 +8,7 @@ import type ts from 'typescript';
 export class NameTable {
   private readonly taken: Set<string>;
 
-  constructor(tsApi: typeof ts, sourceFile: ts.SourceFile) {
+  constructor(tsApi: TsApi, sourceFile: ts.SourceFile) {
     this.taken = new Set();
     const visit = (node: ts.Node): void => {
       if (tsApi.isIdentifier(node) || tsApi.isPrivateIdentifier(node)) this.taken.add(node.text);

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 
 /**
  * Scope analysis of one generator function, without a type checker (the transform also runs under
@@ -74,7 +75,7 @@ export interface ScopeInfo {
   blockers: { node: ts.Node; reason: string }[];
 }
 
-export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { body?: ts.Node }): ScopeInfo {
+export function analyzeScopes(tsApi: TsApi, fn: ts.SignatureDeclaration & { body?: ts.Node }): ScopeInfo {
   const SK = tsApi.SyntaxKind;
   const scopes = new Map<ts.Node, Scope>();
   const bindings: Binding[] = [];
@@ -297,7 +298,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
 }
 
 /** var / let / const / using of a declaration list (`using` flags exist from TS 5.2). */
-export function declarationKind(tsApi: typeof ts, list: ts.VariableDeclarationList): 'var' | 'let' | 'const' | 'using' {
+export function declarationKind(tsApi: TsApi, list: ts.VariableDeclarationList): 'var' | 'let' | 'const' | 'using' {
   const F = tsApi.NodeFlags as unknown as Record<string, number>;
   const using = F['Using'] ?? 0;
   const bits = list.flags & ((F['Let'] ?? 1) | (F['Const'] ?? 2) | using);
@@ -308,12 +309,12 @@ export function declarationKind(tsApi: typeof ts, list: ts.VariableDeclarationLi
 }
 
 /** Parentheses and type assertions: a reference inside them is still that reference. */
-export function isOuterExpression(tsApi: typeof ts, n: ts.Node | undefined): n is ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression {
+export function isOuterExpression(tsApi: TsApi, n: ts.Node | undefined): n is ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression {
   return n !== undefined && (tsApi.isParenthesizedExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isAsExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n));
 }
 
 /** Is `node` written: an assignment's target, `++`/`--`'s operand, a for-in/of target, or inside a destructuring target? */
-export function isAssignmentTarget(tsApi: typeof ts, node: ts.Node): boolean {
+export function isAssignmentTarget(tsApi: TsApi, node: ts.Node): boolean {
   let n: ts.Node = node;
   for (;;) {
     let p = n.parent;
