@@ -14,6 +14,7 @@ function copyOf(tsApi: typeof ts) {
     NodeFlags: tsApi.NodeFlags,
     ScriptTarget: tsApi.ScriptTarget,
     ModuleKind: tsApi.ModuleKind,
+    kinds: kindTables(tsApi.SyntaxKind),
     addSyntheticTrailingComment: tsApi.addSyntheticTrailingComment,
     canHaveDecorators: tsApi.canHaveDecorators,
     forEachChild: tsApi.forEachChild,
@@ -119,8 +120,74 @@ function copyOf(tsApi: typeof ts) {
   };
 }
 
-/** What the transformer's modules take as `tsApi`: the host module itself satisfies it too. */
+/** What the transformer's modules take as `tsApi`. */
 export type TsApi = ReturnType<typeof copyOf>;
+
+/**
+ * Kind tests the transform's tree walks make at every node, as tables indexed by `node.kind` (a
+ * SyntaxKind's number differs between TypeScript versions, so they are built from the host's).
+ */
+export interface KindTables {
+  /** A non-arrow function or a class: a node whose `this` is not the enclosing one. */
+  ownThisScope: Uint8Array;
+  /** A function-like with a body of its own: function, arrow, method, accessor, constructor. */
+  functionLike: Uint8Array;
+  /** for, for-in, for-of, while, do. */
+  loop: Uint8Array;
+  /** Filled as kinds are met, by scope.ts's isTypeOnly (0: not yet known). */
+  typeOnly: Int8Array;
+  /**
+   * The kinds lower.ts's rewriteNode has a rule for; it passes any other node straight to
+   * visitEachChild (most nodes of verbatim code: blocks, `if`s, literals, parentheses...).
+   */
+  rewritten: Uint8Array;
+}
+
+function kindTables(SK: typeof ts.SyntaxKind): KindTables {
+  let size = 0;
+  for (const value of Object.values(SK)) if (typeof value === 'number' && value >= size) size = value + 1;
+  const table = (...kinds: ts.SyntaxKind[]): Uint8Array => {
+    const out = new Uint8Array(size);
+    for (const kind of kinds) out[kind] = 1;
+    return out;
+  };
+  const functions = [SK.FunctionDeclaration, SK.FunctionExpression, SK.MethodDeclaration, SK.GetAccessor, SK.SetAccessor, SK.Constructor];
+  return {
+    ownThisScope: table(...functions, SK.ClassDeclaration, SK.ClassExpression),
+    functionLike: table(...functions, SK.ArrowFunction),
+    loop: table(SK.ForStatement, SK.ForInStatement, SK.ForOfStatement, SK.WhileStatement, SK.DoStatement),
+    typeOnly: new Int8Array(size),
+    rewritten: table(
+      ...functions,
+      SK.ArrowFunction,
+      SK.ClassDeclaration,
+      SK.ClassExpression,
+      SK.Identifier,
+      SK.ThisKeyword,
+      SK.SuperKeyword,
+      SK.MetaProperty,
+      SK.BinaryExpression,
+      SK.DeleteExpression,
+      SK.PropertyAccessExpression,
+      SK.ElementAccessExpression,
+      SK.ShorthandPropertyAssignment,
+      SK.CallExpression,
+      SK.TaggedTemplateExpression,
+      SK.ReturnStatement,
+      SK.BreakStatement,
+      SK.ContinueStatement,
+      SK.VariableStatement,
+      SK.ForStatement,
+      SK.ForInStatement,
+      SK.ForOfStatement,
+      SK.WhileStatement,
+      SK.DoStatement,
+      SK.SwitchStatement,
+      SK.LabeledStatement,
+      SK.TryStatement,
+    ),
+  };
+}
 
 const copies = new WeakMap<typeof ts, TsApi>();
 

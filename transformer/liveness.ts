@@ -27,30 +27,42 @@ export function fieldsLiveAcrossSuspensions(
   resumeLabels: ReadonlySet<number>,
   candidates: ReadonlySet<string>,
   isStateLiteral: (node: ts.Node) => boolean,
-): Set<string> {
+): Liveness {
+  const SK = tsApi.SyntaxKind;
+  const PROPERTY_ACCESS = SK.PropertyAccessExpression;
+  const THIS = SK.ThisKeyword;
+  const IDENTIFIER = SK.Identifier;
+  const NUMERIC_LITERAL = SK.NumericLiteral;
+  const ownThisScope = tsApi.kinds.ownThisScope;
   const indexOf = new Map<number, number>();
   cases.forEach((c, i) => indexOf.set(c.label, i));
   const liveIn: Set<string>[] = cases.map(() => new Set());
 
-  const fieldOf = (node: ts.Node): string | undefined =>
-    tsApi.isPropertyAccessExpression(node) && node.expression.kind === tsApi.SyntaxKind.ThisKeyword && tsApi.isIdentifier(node.name) && candidates.has(node.name.text) ? node.name.text : undefined;
-
-  /** Candidate fields mentioned in `node` (outside non-arrow functions and classes, whose `this` is another object). */
-  const mentions = (node: ts.Node, into: Set<string>): void => {
-    const field = fieldOf(node);
-    if (field !== undefined) {
-      into.add(field);
-      return;
-    }
-    if (isOwnThisScope(tsApi, node)) return;
-    tsApi.forEachChild(node, (child) => mentions(child, into));
+  const fieldOf = (node: ts.Node): string | undefined => {
+    if (node.kind !== PROPERTY_ACCESS) return undefined;
+    const { expression, name } = node as ts.PropertyAccessExpression;
+    return expression.kind === THIS && name.kind === IDENTIFIER && candidates.has(name.text) ? name.text : undefined;
   };
 
-  /** States assigned in `node` (the label literals the lowering wrote). */
-  const assignedStates = (node: ts.Node, into: number[]): void => {
-    if (isStateLiteral(node)) into.push(Number((node as ts.NumericLiteral).text));
-    if (isOwnThisScope(tsApi, node)) return;
-    tsApi.forEachChild(node, (child) => assignedStates(child, into));
+  /**
+   * One walk of `node` for both: the candidate fields it mentions (outside non-arrow functions and
+   * classes, whose `this` is another object) into `reads`, and the states it assigns (the label
+   * literals the lowering wrote) into `targets`. A field access holds no label literal.
+   */
+  let reads: Set<string>;
+  let targets: number[];
+  const scan = (node: ts.Node): void => {
+    const field = fieldOf(node);
+    if (field !== undefined) {
+      reads.add(field);
+      return;
+    }
+    if (node.kind === NUMERIC_LITERAL) {
+      if (isStateLiteral(node)) targets.push(Number((node as ts.NumericLiteral).text));
+      return;
+    }
+    if (ownThisScope[node.kind] === 1) return;
+    tsApi.forEachChild(node, scan);
   };
 
   // Per case, per top-level statement: the states it may jump to, whether it ends the case, and its
@@ -61,30 +73,38 @@ export function fieldsLiveAcrossSuspensions(
     /** Applied last to first: ['kill', F] or ['read', fields]. */
     effects: (['kill', string] | ['read', Set<string>])[];
   }
-  const flows: StatementFlow[][] = cases.map((c) =>
-    c.stmts.map((statement): StatementFlow => {
-      const targets: number[] = [];
-      assignedStates(statement, targets);
-      const terminates = tsApi.isReturnStatement(statement) || tsApi.isThrowStatement(statement) || tsApi.isContinueStatement(statement);
+  const mentioned: Set<string>[][] = [];
+  const flows: StatementFlow[][] = cases.map((c) => {
+    const mentionedHere: Set<string>[] = [];
+    mentioned.push(mentionedHere);
+    return c.stmts.map((statement): StatementFlow => {
+      targets = [];
+      const terminates = statement.kind === SK.ReturnStatement || statement.kind === SK.ThrowStatement || statement.kind === SK.ContinueStatement;
       const effects: StatementFlow['effects'] = [];
-      const expression = tsApi.isExpressionStatement(statement) ? statement.expression : undefined;
+      const all = new Set<string>();
+      const expression = statement.kind === SK.ExpressionStatement ? (statement as ts.ExpressionStatement).expression : undefined;
       const parts = expression !== undefined ? commaParts(tsApi, expression) : undefined;
       if (parts !== undefined && parts.length > 0) {
         for (const part of parts) {
-          const assigned = tsApi.isBinaryExpression(part) && part.operatorToken.kind === tsApi.SyntaxKind.EqualsToken ? fieldOf(part.left) : undefined;
-          const reads = new Set<string>();
-          mentions(assigned !== undefined ? (part as ts.BinaryExpression).right : part, reads);
+          const assigned = part.kind === SK.BinaryExpression && (part as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken ? fieldOf((part as ts.BinaryExpression).left) : undefined;
+          reads = new Set<string>();
+          scan(assigned !== undefined ? (part as ts.BinaryExpression).right : part);
           effects.push(['read', reads]);
-          if (assigned !== undefined) effects.push(['kill', assigned]);
+          for (const f of reads) all.add(f);
+          if (assigned !== undefined) {
+            effects.push(['kill', assigned]);
+            all.add(assigned);
+          }
         }
       } else {
-        const reads = new Set<string>();
-        mentions(statement, reads);
-        effects.push(['read', reads]);
+        reads = all;
+        scan(statement);
+        effects.push(['read', all]);
       }
+      mentionedHere.push(all);
       return { targets, terminates, effects };
-    }),
-  );
+    });
+  });
 
   const liveAt = (label: number): Set<string> => {
     const i = indexOf.get(label);
@@ -126,7 +146,19 @@ export function fieldsLiveAcrossSuspensions(
 
   const acrossSuspensions = new Set<string>();
   for (const label of resumeLabels) for (const f of liveAt(label)) acrossSuspensions.add(f);
-  return acrossSuspensions;
+  return { acrossSuspensions, mentioned };
+}
+
+/** What fieldsLiveAcrossSuspensions finds. */
+export interface Liveness {
+  /** The candidate fields that must stay fields. */
+  acrossSuspensions: Set<string>;
+  /**
+   * Per case, per statement: the candidate fields it mentions (read or written; outside non-arrow
+   * functions and classes). fieldsToLocals changes nothing in a statement that mentions none of its
+   * fields, so keepShortLivedValuesLocal skips those statements instead of walking them again.
+   */
+  mentioned: Set<string>[][];
 }
 
 /**
@@ -135,28 +167,23 @@ export function fieldsLiveAcrossSuspensions(
  */
 export function fieldsToLocals(tsApi: TsApi, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>): ts.Statement {
   const f = context.factory;
+  const SK = tsApi.SyntaxKind;
+  const PROPERTY_ACCESS = SK.PropertyAccessExpression;
+  const THIS = SK.ThisKeyword;
+  const IDENTIFIER = SK.Identifier;
+  const ownThisScope = tsApi.kinds.ownThisScope;
   const visit = (n: ts.Node): ts.Node => {
-    if (tsApi.isPropertyAccessExpression(n) && n.expression.kind === tsApi.SyntaxKind.ThisKeyword && tsApi.isIdentifier(n.name)) {
-      const local = locals.get(n.name.text);
-      if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
+    if (n.kind === PROPERTY_ACCESS) {
+      const { expression, name } = n as ts.PropertyAccessExpression;
+      if (expression.kind === THIS && name.kind === IDENTIFIER) {
+        const local = locals.get(name.text);
+        if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
+      }
     }
-    if (isOwnThisScope(tsApi, n)) return n;
+    if (ownThisScope[n.kind] === 1) return n;
     return tsApi.visitEachChild(n, visit, context);
   };
   return visit(node) as ts.Statement;
-}
-
-/** A node whose `this` is not the enclosing one: a non-arrow function or a class. */
-function isOwnThisScope(tsApi: TsApi, node: ts.Node): boolean {
-  return (
-    tsApi.isFunctionDeclaration(node) ||
-    tsApi.isFunctionExpression(node) ||
-    tsApi.isMethodDeclaration(node) ||
-    tsApi.isGetAccessorDeclaration(node) ||
-    tsApi.isSetAccessorDeclaration(node) ||
-    tsApi.isConstructorDeclaration(node) ||
-    tsApi.isClassLike(node)
-  );
 }
 
 /** `a, b, c` as [a, b, c] (a comma expression or TypeScript's synthesized comma list). */
