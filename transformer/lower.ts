@@ -195,6 +195,8 @@ export class Lowerer {
   private locals: string[] = [];
   /** The label literal of every `this.state = L` the lowering wrote, for renumbering at the end. */
   private readonly stateLiterals = new WeakSet<ts.Node>();
+  /** The same literals in the order they were made (renumberStates). */
+  private readonly stateLiteralList: ts.NumericLiteral[] = [];
   private readonly jumpBlocks = new WeakSet<ts.Node>();
   private readonly yieldCache = new Map<ts.Node, boolean>();
   private readonly explodedScopes = new Set<ts.Node>();
@@ -606,6 +608,7 @@ export class Lowerer {
   private setState(label: number): ts.Statement {
     const literal = this.f.createNumericLiteral(label);
     this.stateLiterals.add(literal);
+    this.stateLiteralList.push(literal);
     return this.f.createExpressionStatement(this.f.createAssignment(this.id(this.names.state), literal));
   }
 
@@ -613,6 +616,7 @@ export class Lowerer {
   private suspendAt(label: number): ts.Statement {
     const literal = this.f.createNumericLiteral(label);
     this.stateLiterals.add(literal);
+    this.stateLiteralList.push(literal);
     return this.f.createExpressionStatement(this.f.createAssignment(this.thisField_('state'), literal));
   }
 
@@ -679,11 +683,18 @@ export class Lowerer {
       if (c.returnFin !== undefined) finallies.add(c.returnFin);
     }
     for (const fin of finallies) fin.label = renumber(fin.label);
-    const visit = (node: ts.Node): ts.Node =>
-      this.stateLiterals.has(node) ? this.f.createNumericLiteral(renumber(Number((node as ts.NumericLiteral).text))) : ts.visitEachChild(node, visit, this.context);
-    for (const c of this.cases) {
-      c.label = renumber(c.label);
-      c.stmts = c.stmts.map((statement) => visit(statement) as ts.Statement);
+    for (const c of this.cases) c.label = renumber(c.label);
+    if (this.stateLiteralList.every((literal) => order.has(Number(literal.text)))) {
+      // The literals are this lowering's own nodes, made for it alone (a statement a native loop
+      // duplicates shares them, and its copies the same label): renumbered where they are, in
+      // place of a walk over every statement that would rebuild each one holding a literal.
+      for (const literal of this.stateLiteralList) (literal as { text: string }).text = String(renumber(Number(literal.text)));
+    } else {
+      // A literal of a label never placed: an internal error if some case still holds it, which
+      // only the walk over the cases can tell.
+      const visit = (node: ts.Node): ts.Node =>
+        this.stateLiterals.has(node) ? this.f.createNumericLiteral(renumber(Number((node as ts.NumericLiteral).text))) : ts.visitEachChild(node, visit, this.context);
+      for (const c of this.cases) c.stmts = c.stmts.map((statement) => visit(statement) as ts.Statement);
     }
     this.resumeSites = new Map([...this.resumeSites].map(([label, site]) => [renumber(label), site]));
   }
