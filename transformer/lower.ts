@@ -363,7 +363,7 @@ export class Lowerer {
     if (cached !== undefined) return cached;
     const ts = this.tsApi;
     let found = false;
-    if (ts.isYieldExpression(node)) found = true;
+    if (node.kind === this.SK.YieldExpression) found = true;
     else if (!this.isFunctionLike(node)) ts.forEachChild(node, (child) => {
       if (!found && this.containsYield(child)) found = true;
     });
@@ -371,17 +371,16 @@ export class Lowerer {
     return found;
   }
 
+  /** A function, arrow, method, accessor or constructor. */
   private isFunctionLike(node: ts.Node): boolean {
-    const ts = this.tsApi;
-    return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) ||
-      ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node) || ts.isConstructorDeclaration(node);
+    return this.tsApi.kinds.functionLike[node.kind] === 1;
   }
 
   private containsFunction(node: ts.Node): boolean {
     let found = false;
     const visit = (n: ts.Node): void => {
       if (found) return;
-      if (this.isFunctionLike(n) || this.tsApi.isClassLike(n)) found = true;
+      if (this.isFunctionLike(n) || n.kind === this.SK.ClassDeclaration || n.kind === this.SK.ClassExpression) found = true;
       else this.tsApi.forEachChild(n, visit);
     };
     visit(node);
@@ -392,14 +391,17 @@ export class Lowerer {
   private findExplodedScopes(body: ts.Block): void {
     const ts = this.tsApi;
     this.explodedScopes.add(this.fn);
+    const SK = this.SK;
     const visit = (node: ts.Node): void => {
       if (this.isFunctionLike(node)) return;
-      if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+      const kind = node.kind;
+      if (kind === SK.Block || kind === SK.ForStatement || kind === SK.ForOfStatement || kind === SK.ForInStatement) {
         if (this.containsYield(node)) this.explodedScopes.add(node);
-      } else if (ts.isCaseBlock(node)) {
-        if (node.clauses.some((c) => this.containsYield(c))) this.explodedScopes.add(node);
-      } else if (ts.isTryStatement(node)) {
-        if (this.containsYield(node) && node.catchClause !== undefined) this.explodedScopes.add(node.catchClause);
+      } else if (kind === SK.CaseBlock) {
+        if ((node as ts.CaseBlock).clauses.some((c) => this.containsYield(c))) this.explodedScopes.add(node);
+      } else if (kind === SK.TryStatement) {
+        const catchClause = (node as ts.TryStatement).catchClause;
+        if (this.containsYield(node) && catchClause !== undefined) this.explodedScopes.add(catchClause);
       }
       ts.forEachChild(node, visit);
     };
@@ -2654,7 +2656,10 @@ export class Lowerer {
       return block;
     };
 
+    const rewritten = ts.kinds.rewritten;
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
+      // Every rule below is for a kind in the table (host.ts); nodes of other kinds are only walked.
+      if (rewritten[node.kind] !== 1) return ts.visitEachChild(node, visit, this.context);
       if (ts.isIdentifier(node)) {
         const b = this.scopes.refs.get(node);
         if (b !== undefined && this.isClassOwnName(b, node)) return node;
