@@ -152,7 +152,7 @@ function transformSourceFile(tsApi: TsApi, context: ts.TransformationContext, so
   if (analysis.candidates.length === 0) return sourceFile;
 
   const f = context.factory;
-  const nameTable = new NameTable(tsApi, sourceFile);
+  const nameTable = new NameTable(analysis.identifiers);
   const names: EmitNames = {
     fiber: nameTable.fresh('fiber'),
     mode: nameTable.fresh('mode'),

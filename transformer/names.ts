@@ -1,6 +1,3 @@
-import type ts from 'typescript';
-import type { TsApi } from './host.js';
-
 /**
  * Fresh identifiers for emitted code. Every identifier spelled anywhere in the file is taken, so an
  * emitted name can never capture or shadow a user's binding, whatever scope it lands in.
@@ -8,13 +5,9 @@ import type { TsApi } from './host.js';
 export class NameTable {
   private readonly taken: Set<string>;
 
-  constructor(tsApi: TsApi, sourceFile: ts.SourceFile) {
-    this.taken = new Set();
-    const visit = (node: ts.Node): void => {
-      if (tsApi.isIdentifier(node) || tsApi.isPrivateIdentifier(node)) this.taken.add(node.text);
-      tsApi.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+  /** `identifiers`: every identifier and private name spelled in the file (analyze.ts collects them); kept. */
+  constructor(identifiers: Set<string>) {
+    this.taken = identifiers;
   }
 
   /** `base` if free, else `base_1`, `base_2`, … ; the result is taken from then on. */
