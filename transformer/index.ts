@@ -301,9 +301,23 @@ function transformSourceFile(tsApi: TsApi, context: ts.TransformationContext, so
     return [...statements.slice(0, at), ...classes, ...statements.slice(at)];
   };
 
+  // The visitor below changes only compiled functions and the containers and classes around them:
+  // any other subtree comes back as it was. So it goes down only the ways from the file to a
+  // compiled function (their parents), when every one of those reaches the file.
+  const onPath = new Set<ts.Node>();
+  let pathsKnown = true;
+  for (const fn of compiled.keys()) {
+    let n = fn.parent as ts.Node | undefined;
+    while (n !== undefined && n !== sourceFile && !onPath.has(n)) {
+      onPath.add(n);
+      n = n.parent;
+    }
+    if (n === undefined) pathsKnown = false;
+  }
   const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
     const entry = compiled.get(node);
     if (entry !== undefined) return replaceFunction(tsApi, f, entry, node as Candidate['fn']);
+    if (pathsKnown && !onPath.has(node)) return node;
     let visited = tsApi.visitEachChild(node, visit, context);
     const block = blocksByHost.get(node);
     if (block !== undefined && (tsApi.isClassDeclaration(visited) || tsApi.isClassExpression(visited))) {
