@@ -421,16 +421,39 @@ function debugInfo(
     return originalPosition !== undefined ? originalPosition(position) : position;
   };
   // The function: its `function` keyword, or a method's `*` (after decorators and modifiers).
-  const keyword = tsApi.isMethodDeclaration(fn) ? fn.asteriskToken : fn.getChildren(sourceFile).find((child) => child.kind === tsApi.SyntaxKind.FunctionKeyword);
-  const start = at((keyword ?? fn).getStart(sourceFile));
+  const start = at(tsApi.isMethodDeclaration(fn) ? (fn.asteriskToken ?? fn).getStart(sourceFile) : functionKeywordStart(tsApi, sourceFile, fn));
   const positions: FrameDebugInfo['positions'] = [[0, start.line, start.column]];
+  // Is a `yield` of the function in this file: it is if the function is (the parents of every
+  // site lead to the function first, unless the site is not from it).
+  const fnInFile = fn.getSourceFile() === sourceFile;
+  const inFile = (node: ts.Node): boolean => {
+    for (let n: ts.Node | undefined = node; n !== undefined; n = n.parent) {
+      if (n === fn) return fnInFile;
+      if (n.kind === tsApi.SyntaxKind.SourceFile) return n === sourceFile;
+    }
+    return false; // no file above it: getSourceFile() is undefined
+  };
   for (const [label, site] of [...entry.lowered.resumeSites].sort(([a], [b]) => a - b)) {
     const original = tsApi.getOriginalNode(site);
-    if (original.pos < 0 || original.getSourceFile() !== sourceFile) continue;
+    if (original.pos < 0 || !inFile(original)) continue;
     const { line, column } = at(original.getStart(sourceFile));
     positions.push([label, line, column]);
   }
   return { name: entry.candidate.displayName, file, positions };
+}
+
+/**
+ * Where a function declaration or expression's `function` keyword starts. A generator's keyword is
+ * the token before its `*`, which starts where the keyword ends (a token's `pos` is the end of the
+ * one before it): read off the text, rather than from getChildren, which scans the function's
+ * tokens into nodes. Anything else there (an escaped keyword, a parse TypeScript recovered from)
+ * is left to getChildren as before.
+ */
+function functionKeywordStart(tsApi: TsApi, sourceFile: ts.SourceFile, fn: ts.FunctionDeclaration | ts.FunctionExpression): number {
+  const end = fn.asteriskToken?.pos;
+  if (end !== undefined && end >= 8 && sourceFile.text.slice(end - 8, end) === 'function') return end - 8;
+  const keyword = fn.getChildren(sourceFile).find((child) => child.kind === tsApi.SyntaxKind.FunctionKeyword);
+  return (keyword ?? fn).getStart(sourceFile);
 }
 
 /**
