@@ -36,12 +36,21 @@ export function fieldsLiveAcrossSuspensions(
   const ownThisScope = tsApi.kinds.ownThisScope;
   const indexOf = new Map<number, number>();
   cases.forEach((c, i) => indexOf.set(c.label, i));
-  const liveIn: Set<string>[] = cases.map(() => new Set());
 
-  const fieldOf = (node: ts.Node): string | undefined => {
-    if (node.kind !== PROPERTY_ACCESS) return undefined;
+  // Sets of candidates are bit sets (FieldSet): candidate i is bit i % 32 of word i >> 5.
+  const names = [...candidates];
+  const bitOf = new Map<string, number>(names.map((name, i) => [name, i]));
+  const words = Math.max(1, Math.ceil(names.length / 32));
+  const empty = (): FieldSet => new Int32Array(words);
+  const add = (set: FieldSet, bit: number): void => {
+    set[bit >> 5]! |= 1 << (bit & 31);
+  };
+
+  /** The candidate `this.F` as F's bit, else -1. */
+  const fieldOf = (node: ts.Node): number => {
+    if (node.kind !== PROPERTY_ACCESS) return -1;
     const { expression, name } = node as ts.PropertyAccessExpression;
-    return expression.kind === THIS && name.kind === IDENTIFIER && candidates.has(name.text) ? name.text : undefined;
+    return expression.kind === THIS && name.kind === IDENTIFIER ? (bitOf.get(name.text) ?? -1) : -1;
   };
 
   /**
@@ -49,12 +58,12 @@ export function fieldsLiveAcrossSuspensions(
    * classes, whose `this` is another object) into `reads`, and the states it assigns (the label
    * literals the lowering wrote) into `targets`. A field access holds no label literal.
    */
-  let reads: Set<string>;
+  let reads: FieldSet;
   let targets: number[];
   const scan = (node: ts.Node): void => {
     const field = fieldOf(node);
-    if (field !== undefined) {
-      reads.add(field);
+    if (field >= 0) {
+      add(reads, field);
       return;
     }
     if (node.kind === NUMERIC_LITERAL) {
@@ -65,79 +74,94 @@ export function fieldsLiveAcrossSuspensions(
     tsApi.forEachChild(node, scan);
   };
 
-  // Per case, per top-level statement: the states it may jump to, whether it ends the case, and its
-  // effect (kills then reads, in evaluation order reversed for the backward walk).
+  // Per case, per top-level statement: the cases it may jump to, whether it ends the case, and its
+  // effect on what is live after it, `gen | (live & ~kill)` (its kills and reads, composed).
   interface StatementFlow {
     targets: number[];
     terminates: boolean;
-    /** Applied last to first: ['kill', F] or ['read', fields]. */
-    effects: (['kill', string] | ['read', Set<string>])[];
+    gen: FieldSet;
+    kill: FieldSet;
   }
-  const mentioned: Set<string>[][] = [];
+  const mentioned: FieldSet[][] = [];
   const flows: StatementFlow[][] = cases.map((c) => {
-    const mentionedHere: Set<string>[] = [];
+    const mentionedHere: FieldSet[] = [];
     mentioned.push(mentionedHere);
     return c.stmts.map((statement): StatementFlow => {
       targets = [];
       const terminates = statement.kind === SK.ReturnStatement || statement.kind === SK.ThrowStatement || statement.kind === SK.ContinueStatement;
-      const effects: StatementFlow['effects'] = [];
-      const all = new Set<string>();
+      const all = empty();
+      const gen = empty();
+      const kill = empty();
       const expression = statement.kind === SK.ExpressionStatement ? (statement as ts.ExpressionStatement).expression : undefined;
       const parts = expression !== undefined ? commaParts(tsApi, expression) : undefined;
       if (parts !== undefined && parts.length > 0) {
+        // In evaluation order: each part reads, then kills what it assigns (a top-level `this.F = e`).
+        const effects: { reads: FieldSet; kills: number }[] = [];
         for (const part of parts) {
-          const assigned = part.kind === SK.BinaryExpression && (part as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken ? fieldOf((part as ts.BinaryExpression).left) : undefined;
-          reads = new Set<string>();
-          scan(assigned !== undefined ? (part as ts.BinaryExpression).right : part);
-          effects.push(['read', reads]);
-          for (const f of reads) all.add(f);
-          if (assigned !== undefined) {
-            effects.push(['kill', assigned]);
-            all.add(assigned);
+          const assigned = part.kind === SK.BinaryExpression && (part as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken ? fieldOf((part as ts.BinaryExpression).left) : -1;
+          reads = empty();
+          scan(assigned >= 0 ? (part as ts.BinaryExpression).right : part);
+          effects.push({ reads, kills: assigned });
+          for (let w = 0; w < words; w++) all[w]! |= reads[w]!;
+          if (assigned >= 0) add(all, assigned);
+        }
+        // Composed last to first (the backward walk applies the last one first): a kill of F
+        // takes F out of what the later parts read, a read adds to it.
+        for (let e = effects.length - 1; e >= 0; e--) {
+          const { reads: read, kills } = effects[e]!;
+          if (kills >= 0) {
+            gen[kills >> 5]! &= ~(1 << (kills & 31));
+            add(kill, kills);
           }
+          for (let w = 0; w < words; w++) gen[w]! |= read[w]!;
         }
       } else {
         reads = all;
         scan(statement);
-        effects.push(['read', all]);
+        gen.set(all);
       }
       mentionedHere.push(all);
-      return { targets, terminates, effects };
+      const targetCases: number[] = [];
+      for (const label of targets) {
+        const i = indexOf.get(label);
+        if (i !== undefined) targetCases.push(i);
+      }
+      return { targets: targetCases, terminates, gen, kill };
     });
   });
 
-  const liveAt = (label: number): Set<string> => {
-    const i = indexOf.get(label);
-    return i === undefined ? new Set() : liveIn[i]!;
-  };
-  const exceptional = (c: Case): number[] => {
+  // Where a throw (the handler) and a `return()` (the finally) resumed in each case go.
+  const exceptional = cases.map((c): number[] => {
     const out: number[] = [];
-    if (c.handler !== null) out.push(c.handler.kind === 'catch' ? c.handler.label : c.handler.fin.label);
-    if (c.returnFin !== undefined) out.push(c.returnFin.label);
+    const labels = [c.handler === null ? undefined : c.handler.kind === 'catch' ? c.handler.label : c.handler.fin.label, c.returnFin?.label];
+    for (const label of labels) {
+      const i = label === undefined ? undefined : indexOf.get(label);
+      if (i !== undefined) out.push(i);
+    }
     return out;
-  };
+  });
 
+  const liveIn: FieldSet[] = cases.map(empty);
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = cases.length - 1; i >= 0; i--) {
-      const c = cases[i]!;
-      const handlerLive = new Set<string>();
-      for (const label of exceptional(c)) for (const f of liveAt(label)) handlerLive.add(f);
-      const live = new Set<string>(i + 1 < cases.length ? liveIn[i + 1] : []);
+      const handlerLive = empty();
+      for (const h of exceptional[i]!) for (let w = 0; w < words; w++) handlerLive[w]! |= liveIn[h]![w]!;
+      const live = i + 1 < cases.length ? liveIn[i + 1]!.slice() : empty();
       const statements = flows[i]!;
       for (let s = statements.length - 1; s >= 0; s--) {
         const flow = statements[s]!;
-        if (flow.terminates) live.clear();
-        for (const label of flow.targets) for (const f of liveAt(label)) live.add(f);
-        for (let e = flow.effects.length - 1; e >= 0; e--) {
-          const effect = flow.effects[e]!;
-          if (effect[0] === 'kill') live.delete(effect[1]);
-          else for (const f of effect[1]) live.add(f);
-        }
-        for (const f of handlerLive) live.add(f);
+        if (flow.terminates) live.fill(0);
+        for (const t of flow.targets) for (let w = 0; w < words; w++) live[w]! |= liveIn[t]![w]!;
+        for (let w = 0; w < words; w++) live[w] = flow.gen[w]! | (live[w]! & ~flow.kill[w]!) | handlerLive[w]!;
       }
-      for (const f of handlerLive) live.add(f);
-      if (live.size !== liveIn[i]!.size || [...live].some((f) => !liveIn[i]!.has(f))) {
+      const before = liveIn[i]!;
+      let differs = false;
+      for (let w = 0; w < words; w++) {
+        live[w]! |= handlerLive[w]!;
+        if (live[w] !== before[w]) differs = true;
+      }
+      if (differs) {
         liveIn[i] = live;
         changed = true;
       }
@@ -145,20 +169,43 @@ export function fieldsLiveAcrossSuspensions(
   }
 
   const acrossSuspensions = new Set<string>();
-  for (const label of resumeLabels) for (const f of liveAt(label)) acrossSuspensions.add(f);
-  return { acrossSuspensions, mentioned };
+  for (const label of resumeLabels) {
+    const i = indexOf.get(label);
+    if (i === undefined) continue;
+    const set = liveIn[i]!;
+    names.forEach((name, bit) => {
+      if ((set[bit >> 5]! & (1 << (bit & 31))) !== 0) acrossSuspensions.add(name);
+    });
+  }
+  const mentioning = (fields: Iterable<string>): ((caseIndex: number, statementIndex: number) => boolean) => {
+    const wanted = empty();
+    for (const field of fields) {
+      const bit = bitOf.get(field);
+      if (bit !== undefined) add(wanted, bit);
+    }
+    return (caseIndex, statementIndex) => {
+      const set = mentioned[caseIndex]![statementIndex]!;
+      for (let w = 0; w < words; w++) if ((set[w]! & wanted[w]!) !== 0) return true;
+      return false;
+    };
+  };
+  return { acrossSuspensions, mentioning };
 }
+
+/** A set of candidate fields, as bits (see fieldsLiveAcrossSuspensions). */
+type FieldSet = Int32Array;
 
 /** What fieldsLiveAcrossSuspensions finds. */
 export interface Liveness {
   /** The candidate fields that must stay fields. */
   acrossSuspensions: Set<string>;
   /**
-   * Per case, per statement: the candidate fields it mentions (read or written; outside non-arrow
-   * functions and classes). fieldsToLocals changes nothing in a statement that mentions none of its
-   * fields, so keepShortLivedValuesLocal skips those statements instead of walking them again.
+   * Does a statement (by its case's and its own index) mention one of `fields` (read or written;
+   * outside non-arrow functions and classes)? fieldsToLocals changes nothing in a statement that
+   * mentions none of its fields, so keepShortLivedValuesLocal skips those instead of walking them
+   * again.
    */
-  mentioned: Set<string>[][];
+  mentioning(fields: Iterable<string>): (caseIndex: number, statementIndex: number) => boolean;
 }
 
 /**

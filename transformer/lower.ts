@@ -639,7 +639,7 @@ export class Lowerer {
     }
     for (const temp of this.tempFields) candidates.set(temp, temp);
     if (candidates.size === 0) return;
-    const { acrossSuspensions: live, mentioned } = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()), (node) => this.stateLiterals.has(node));
+    const { acrossSuspensions: live, mentioning } = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()), (node) => this.stateLiterals.has(node));
     const locals = new Map<string, string>();
     const taken = new Set<string>();
     for (const [field, preferred] of candidates) {
@@ -653,13 +653,9 @@ export class Lowerer {
     if (locals.size === 0) return;
     for (let i = this.fields.length - 1; i >= 0; i--) if (locals.has(this.fields[i]!.name)) this.fields.splice(i, 1);
     // Only statements that mention a field becoming a local are walked again (the liveness pass saw them all).
-    const mentionsLocal = (fields: Set<string>): boolean => {
-      for (const field of fields) if (locals.has(field)) return true;
-      return false;
-    };
+    const mentionsLocal = mentioning(locals.keys());
     this.cases.forEach((c, i) => {
-      const mentionedHere = mentioned[i]!;
-      c.stmts = c.stmts.map((statement, s) => (mentionsLocal(mentionedHere[s]!) ? fieldsToLocals(this.tsApi, this.context, statement, locals) : statement));
+      c.stmts = c.stmts.map((statement, s) => (mentionsLocal(i, s) ? fieldsToLocals(this.tsApi, this.context, statement, locals) : statement));
     });
     this.locals.push(...locals.values());
   }
