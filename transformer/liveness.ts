@@ -37,13 +37,19 @@ export function fieldsLiveAcrossSuspensions(
   const indexOf = new Map<number, number>();
   cases.forEach((c, i) => indexOf.set(c.label, i));
 
-  // Sets of candidates are bit sets (FieldSet): candidate i is bit i % 32 of word i >> 5.
+  // Sets of candidates are bit sets (FieldSet): candidate i is bit i % 30 of word i / 30 (30 bits
+  // keep a word a small integer, so the arrays stay arrays of them).
   const names = [...candidates];
   const bitOf = new Map<string, number>(names.map((name, i) => [name, i]));
-  const words = Math.max(1, Math.ceil(names.length / 32));
-  const empty = (): FieldSet => new Int32Array(words);
+  const words = Math.max(1, Math.ceil(names.length / WORD_BITS));
+  const empty = (): FieldSet => {
+    const set: FieldSet = [];
+    for (let w = 0; w < words; w++) set.push(0);
+    return set;
+  };
+  const mask = (bit: number): number => 1 << bit % WORD_BITS;
   const add = (set: FieldSet, bit: number): void => {
-    set[bit >> 5]! |= 1 << (bit & 31);
+    set[Math.floor(bit / WORD_BITS)]! |= mask(bit);
   };
 
   /** The candidate `this.F` as F's bit, else -1. */
@@ -110,7 +116,7 @@ export function fieldsLiveAcrossSuspensions(
         for (let e = effects.length - 1; e >= 0; e--) {
           const { reads: read, kills } = effects[e]!;
           if (kills >= 0) {
-            gen[kills >> 5]! &= ~(1 << (kills & 31));
+            gen[Math.floor(kills / WORD_BITS)]! &= ~mask(kills);
             add(kill, kills);
           }
           for (let w = 0; w < words; w++) gen[w]! |= read[w]!;
@@ -118,7 +124,7 @@ export function fieldsLiveAcrossSuspensions(
       } else {
         reads = all;
         scan(statement);
-        gen.set(all);
+        for (let w = 0; w < words; w++) gen[w] = all[w]!;
       }
       mentionedHere.push(all);
       const targetCases: number[] = [];
@@ -174,7 +180,7 @@ export function fieldsLiveAcrossSuspensions(
     if (i === undefined) continue;
     const set = liveIn[i]!;
     names.forEach((name, bit) => {
-      if ((set[bit >> 5]! & (1 << (bit & 31))) !== 0) acrossSuspensions.add(name);
+      if ((set[Math.floor(bit / WORD_BITS)]! & mask(bit)) !== 0) acrossSuspensions.add(name);
     });
   }
   const mentioning = (fields: Iterable<string>): ((caseIndex: number, statementIndex: number) => boolean) => {
@@ -193,7 +199,8 @@ export function fieldsLiveAcrossSuspensions(
 }
 
 /** A set of candidate fields, as bits (see fieldsLiveAcrossSuspensions). */
-type FieldSet = Int32Array;
+type FieldSet = number[];
+const WORD_BITS = 30;
 
 /** What fieldsLiveAcrossSuspensions finds. */
 export interface Liveness {
