@@ -62,14 +62,19 @@ export function fieldsLiveAcrossSuspensions(
   /**
    * One walk of `node` for both: the candidate fields it mentions (outside non-arrow functions and
    * classes, whose `this` is another object) into `reads`, and the states it assigns (the label
-   * literals the lowering wrote) into `targets`. A field access holds no label literal.
+   * literals the lowering wrote) into `targets`. A field access holds no label literal. The nodes
+   * above a mention (`path` holds those of the walk) go in `around`, for fieldsToLocals.
    */
   let reads: FieldSet;
   let targets: number[];
+  const path: ts.Node[] = [];
+  const around = new Set<ts.Node>();
   const scan = (node: ts.Node): void => {
     const field = fieldOf(node);
     if (field >= 0) {
       add(reads, field);
+      // Up to the first one already in: those above it are in too.
+      for (let i = path.length - 1; i >= 0 && !around.has(path[i]!); i--) around.add(path[i]!);
       return;
     }
     if (node.kind === NUMERIC_LITERAL) {
@@ -77,7 +82,9 @@ export function fieldsLiveAcrossSuspensions(
       return;
     }
     if (ownThisScope[node.kind] === 1) return;
+    path.push(node);
     tsApi.forEachChild(node, scan);
+    path.pop();
   };
 
   // Per case, per top-level statement: the cases it may jump to, whether it ends the case, and its
@@ -99,7 +106,8 @@ export function fieldsLiveAcrossSuspensions(
       const gen = empty();
       const kill = empty();
       const expression = statement.kind === SK.ExpressionStatement ? (statement as ts.ExpressionStatement).expression : undefined;
-      const parts = expression !== undefined ? commaParts(tsApi, expression) : undefined;
+      const spine: ts.Node[] = [statement];
+      const parts = expression !== undefined ? commaParts(tsApi, expression, spine) : undefined;
       if (parts !== undefined && parts.length > 0) {
         // In evaluation order: each part reads, then kills what it assigns (a top-level `this.F = e`).
         const effects: { reads: FieldSet; kills: number }[] = [];
@@ -121,6 +129,8 @@ export function fieldsLiveAcrossSuspensions(
           }
           for (let w = 0; w < words; w++) gen[w]! |= read[w]!;
         }
+        // The statement, its parentheses and commas, and its parts hold whatever the parts mention.
+        if (all.some((word) => word !== 0)) for (const node of [...spine, ...parts]) around.add(node);
       } else {
         reads = all;
         scan(statement);
@@ -195,7 +205,7 @@ export function fieldsLiveAcrossSuspensions(
       return false;
     };
   };
-  return { acrossSuspensions, mentioning };
+  return { acrossSuspensions, mentioning, around };
 }
 
 /** A set of candidate fields, as bits (see fieldsLiveAcrossSuspensions). */
@@ -213,13 +223,19 @@ export interface Liveness {
    * again.
    */
   mentioning(fields: Iterable<string>): (caseIndex: number, statementIndex: number) => boolean;
+  /**
+   * The nodes of the cases' statements with a mention of a candidate field below them: fieldsToLocals
+   * need not look into any other (none holds a field it would change).
+   */
+  around: ReadonlySet<ts.Node>;
 }
 
 /**
  * Rewrites `this.F` to the local `locals.get(F)` in `node` (not inside non-arrow functions and
- * classes: their `this` is not the frame).
+ * classes: their `this` is not the frame). With `around` (Liveness.around: it holds every node with
+ * a `this.F` below it), only those nodes are looked into.
  */
-export function fieldsToLocals(tsApi: TsApi, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>): ts.Statement {
+export function fieldsToLocals(tsApi: TsApi, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>, around?: ReadonlySet<ts.Node>): ts.Statement {
   const f = context.factory;
   const SK = tsApi.SyntaxKind;
   const PROPERTY_ACCESS = SK.PropertyAccessExpression;
@@ -234,16 +250,28 @@ export function fieldsToLocals(tsApi: TsApi, context: ts.TransformationContext, 
         if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
       }
     }
-    if (ownThisScope[n.kind] === 1) return n;
+    if (ownThisScope[n.kind] === 1 || (around !== undefined && !around.has(n))) return n;
     return tsApi.visitEachChild(n, visit, context);
   };
   return visit(node) as ts.Statement;
 }
 
-/** `a, b, c` as [a, b, c] (a comma expression or TypeScript's synthesized comma list). */
-function commaParts(tsApi: TsApi, e: ts.Expression): ts.Expression[] {
-  while (tsApi.isParenthesizedExpression(e)) e = e.expression;
-  if (tsApi.isCommaListExpression(e)) return e.elements.flatMap((x) => commaParts(tsApi, x));
-  if (tsApi.isBinaryExpression(e) && e.operatorToken.kind === tsApi.SyntaxKind.CommaToken) return [...commaParts(tsApi, e.left), ...commaParts(tsApi, e.right)];
+/**
+ * `a, b, c` as [a, b, c] (a comma expression or TypeScript's synthesized comma list); the
+ * parentheses and commas around the parts into `spine`.
+ */
+function commaParts(tsApi: TsApi, e: ts.Expression, spine: ts.Node[]): ts.Expression[] {
+  while (tsApi.isParenthesizedExpression(e)) {
+    spine.push(e);
+    e = e.expression;
+  }
+  if (tsApi.isCommaListExpression(e)) {
+    spine.push(e);
+    return e.elements.flatMap((x) => commaParts(tsApi, x, spine));
+  }
+  if (tsApi.isBinaryExpression(e) && e.operatorToken.kind === tsApi.SyntaxKind.CommaToken) {
+    spine.push(e);
+    return [...commaParts(tsApi, e.left, spine), ...commaParts(tsApi, e.right, spine)];
+  }
   return [e];
 }

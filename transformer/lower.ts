@@ -639,7 +639,7 @@ export class Lowerer {
     }
     for (const temp of this.tempFields) candidates.set(temp, temp);
     if (candidates.size === 0) return;
-    const { acrossSuspensions: live, mentioning } = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()), (node) => this.stateLiterals.has(node));
+    const { acrossSuspensions: live, mentioning, around } = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()), (node) => this.stateLiterals.has(node));
     const locals = new Map<string, string>();
     const taken = new Set<string>();
     for (const [field, preferred] of candidates) {
@@ -655,7 +655,7 @@ export class Lowerer {
     // Only statements that mention a field becoming a local are walked again (the liveness pass saw them all).
     const mentionsLocal = mentioning(locals.keys());
     this.cases.forEach((c, i) => {
-      c.stmts = c.stmts.map((statement, s) => (mentionsLocal(i, s) ? fieldsToLocals(this.tsApi, this.context, statement, locals) : statement));
+      c.stmts = c.stmts.map((statement, s) => (mentionsLocal(i, s) ? fieldsToLocals(this.tsApi, this.context, statement, locals, around) : statement));
     });
     this.locals.push(...locals.values());
   }
