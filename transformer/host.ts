@@ -141,6 +141,8 @@ export interface KindTables {
    * visitEachChild (most nodes of verbatim code: blocks, `if`s, literals, parentheses...).
    */
   rewritten: Uint8Array;
+  /** The same without the kinds whose rules are only for a method's own `super` (property accesses, `delete`). */
+  rewrittenWithoutSuper: Uint8Array;
 }
 
 function kindTables(SK: typeof ts.SyntaxKind): KindTables {
@@ -152,40 +154,39 @@ function kindTables(SK: typeof ts.SyntaxKind): KindTables {
     return out;
   };
   const functions = [SK.FunctionDeclaration, SK.FunctionExpression, SK.MethodDeclaration, SK.GetAccessor, SK.SetAccessor, SK.Constructor];
+  const rewrittenWithoutSuper = [
+    ...functions,
+    SK.ArrowFunction,
+    SK.ClassDeclaration,
+    SK.ClassExpression,
+    SK.Identifier,
+    SK.ThisKeyword,
+    SK.SuperKeyword,
+    SK.MetaProperty,
+    SK.BinaryExpression,
+    SK.ShorthandPropertyAssignment,
+    SK.CallExpression,
+    SK.TaggedTemplateExpression,
+    SK.ReturnStatement,
+    SK.BreakStatement,
+    SK.ContinueStatement,
+    SK.VariableStatement,
+    SK.ForStatement,
+    SK.ForInStatement,
+    SK.ForOfStatement,
+    SK.WhileStatement,
+    SK.DoStatement,
+    SK.SwitchStatement,
+    SK.LabeledStatement,
+    SK.TryStatement,
+  ];
   return {
     ownThisScope: table(...functions, SK.ClassDeclaration, SK.ClassExpression),
     functionLike: table(...functions, SK.ArrowFunction),
     loop: table(SK.ForStatement, SK.ForInStatement, SK.ForOfStatement, SK.WhileStatement, SK.DoStatement),
     typeOnly: new Int8Array(size),
-    rewritten: table(
-      ...functions,
-      SK.ArrowFunction,
-      SK.ClassDeclaration,
-      SK.ClassExpression,
-      SK.Identifier,
-      SK.ThisKeyword,
-      SK.SuperKeyword,
-      SK.MetaProperty,
-      SK.BinaryExpression,
-      SK.DeleteExpression,
-      SK.PropertyAccessExpression,
-      SK.ElementAccessExpression,
-      SK.ShorthandPropertyAssignment,
-      SK.CallExpression,
-      SK.TaggedTemplateExpression,
-      SK.ReturnStatement,
-      SK.BreakStatement,
-      SK.ContinueStatement,
-      SK.VariableStatement,
-      SK.ForStatement,
-      SK.ForInStatement,
-      SK.ForOfStatement,
-      SK.WhileStatement,
-      SK.DoStatement,
-      SK.SwitchStatement,
-      SK.LabeledStatement,
-      SK.TryStatement,
-    ),
+    rewritten: table(...rewrittenWithoutSuper, SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.DeleteExpression),
+    rewrittenWithoutSuper: table(...rewrittenWithoutSuper),
   };
 }
 

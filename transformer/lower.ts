@@ -2652,7 +2652,8 @@ export class Lowerer {
       return block;
     };
 
-    const rewritten = ts.kinds.rewritten;
+    // Without a `super` of its own (no superField), no rule below is for a property access or a `delete`.
+    const rewritten = this.superField !== undefined ? ts.kinds.rewritten : ts.kinds.rewrittenWithoutSuper;
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
       // Every rule below is for a kind in the table (host.ts); nodes of other kinds are only walked.
       if (rewritten[node.kind] !== 1) return ts.visitEachChild(node, visit, this.context);
