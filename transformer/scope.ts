@@ -141,20 +141,21 @@ export function analyzeScopes(tsApi: TsApi, fn: ts.SignatureDeclaration & { body
   const WITH = SK.WithStatement;
   const HERITAGE_CLAUSE = SK.HeritageClause;
 
-  // Children that carry values (types and type-only declarations are skipped).
+  // Children that carry values: a heritage clause's are its `extends` expressions. Types and
+  // type-only declarations are skipped by the passes themselves (they return at once for those:
+  // one callback less per node than a filter here).
   const valueChildren = (node: ts.Node, cb: (child: ts.Node) => void): void => {
     if (node.kind === HERITAGE_CLAUSE) {
       const clause = node as ts.HeritageClause;
       if (clause.token === SK.ExtendsKeyword) for (const t of clause.types) cb(t.expression);
       return;
     }
-    tsApi.forEachChild(node, (child) => {
-      if (!isTypeOnly(tsApi, typeOnly, child)) cb(child);
-    });
+    tsApi.forEachChild(node, cb);
   };
 
   // Pass 1: scopes and declarations.
   const declarePass = (node: ts.Node, scope: Scope, loopDepth: number, isFnBody = false): void => {
+    if (isTypeOnly(tsApi, typeOnly, node)) return;
     let inner = scope;
     let innerLoop = loopDepth;
     const kind = node.kind;
@@ -265,6 +266,7 @@ export function analyzeScopes(tsApi: TsApi, fn: ts.SignatureDeclaration & { body
 
   // Pass 2: references.
   const refPass = (node: ts.Node, parent: ts.Node, scope: Scope, closure: ts.Node | undefined, arrowsOnly: boolean, inClass = false): void => {
+    if (isTypeOnly(tsApi, typeOnly, node)) return;
     const own = scopes.get(node);
     let innerScope = own !== undefined && node !== fn ? own : scope;
     let innerClosure = closure;
