@@ -4,6 +4,8 @@
  */
 export class NameTable {
   private readonly taken: Set<string>;
+  /** A base as sanitized, and the suffix its next fresh name tries first (0: the base itself). */
+  private readonly bases = new Map<string, { clean: string; next: number }>();
 
   /** `identifiers`: every identifier and private name spelled in the file (analyze.ts collects them); kept. */
   constructor(identifiers: Set<string>) {
@@ -12,9 +14,23 @@ export class NameTable {
 
   /** `base` if free, else `base_1`, `base_2`, … ; the result is taken from then on. */
   fresh(base: string): string {
-    let name = sanitize(base);
-    for (let i = 1; this.taken.has(name); i++) name = `${sanitize(base)}_${i}`;
+    // Names are only ever added to `taken`: the suffixes a base went past stay taken, so its next
+    // name is looked for from where the last one was found (each coroutine of a file asks for the
+    // same few bases; from `base_1` every time, that was quadratic in the coroutines of a file).
+    let known = this.bases.get(base);
+    if (known === undefined) {
+      known = { clean: sanitize(base), next: 0 };
+      this.bases.set(base, known);
+    }
+    const clean = known.clean;
+    let i = known.next;
+    let name = i === 0 ? clean : `${clean}_${i}`;
+    while (this.taken.has(name)) {
+      i++;
+      name = `${clean}_${i}`;
+    }
     this.taken.add(name);
+    known.next = i + 1;
     return name;
   }
 }
