@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 import { makeDiagnostic, type TransformDiagnostic } from './diagnostics.js';
 
 /** A generator function the transformer will try to compile. */
@@ -32,6 +33,8 @@ export interface AnalyzeOptions {
 export interface AnalyzeResult {
   candidates: Candidate[];
   diagnostics: TransformDiagnostic[];
+  /** Every identifier and private name spelled in the file (names.ts: emitted names avoid them all). */
+  identifiers: Set<string>;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface AnalyzeResult {
  * through any alias or namespace import, and not shadowed), and with `generators: 'all'` every
  * non-async generator function. Misuses are reported, never thrown.
  */
-export function findCoroutines(tsApi: typeof ts, sourceFile: ts.SourceFile, options: AnalyzeOptions): AnalyzeResult {
+export function findCoroutines(tsApi: TsApi, sourceFile: ts.SourceFile, options: AnalyzeOptions): AnalyzeResult {
   const candidates: Candidate[] = [];
   const diagnostics: TransformDiagnostic[] = [];
   const text = sourceFile.text;
@@ -222,7 +225,30 @@ export function findCoroutines(tsApi: typeof ts, sourceFile: ts.SourceFile, opti
     if (options.generators === 'all' && isGenerator && !isAsync) addCandidate(fn, 'all', undefined, holderName);
   };
 
+  // The walk below meets every node of the file: its kind tests are against the numbers.
+  const SK = tsApi.SyntaxKind;
+  const IDENTIFIER = SK.Identifier;
+  const PRIVATE_IDENTIFIER = SK.PrivateIdentifier;
+  const FUNCTION_DECLARATION = SK.FunctionDeclaration;
+  const METHOD_DECLARATION = SK.MethodDeclaration;
+  const FUNCTION_EXPRESSION = SK.FunctionExpression;
+  const ARROW_FUNCTION = SK.ArrowFunction;
+  const identifiers = new Set<string>();
   const visit = (node: ts.Node): void => {
+    const kind = node.kind;
+    if (kind === IDENTIFIER || kind === PRIVATE_IDENTIFIER) {
+      // No children, and no function: only its name.
+      identifiers.add((node as ts.Identifier | ts.PrivateIdentifier).text);
+      return;
+    }
+    if (kind === FUNCTION_DECLARATION || kind === METHOD_DECLARATION || kind === FUNCTION_EXPRESSION || kind === ARROW_FUNCTION) considerFunction(node);
+    ancestors.push(node);
+    tsApi.forEachChild(node, visit);
+    ancestors.pop();
+  };
+
+  /** A function of the file: a candidate, a misuse to report, or nothing. */
+  const considerFunction = (node: ts.Node): void => {
     try {
       if (tsApi.isFunctionDeclaration(node)) {
         consider(node, hasJSDocTag(node) ? 'jsdoc' : undefined, undefined, undefined);
@@ -246,19 +272,16 @@ export function findCoroutines(tsApi: typeof ts, sourceFile: ts.SourceFile, opti
           if (marked === undefined && holder === parent && hasJSDocTag(holder)) marked = 'jsdoc';
         }
         consider(node, marked, undefined, holderName);
-      } else if (tsApi.isArrowFunction(node) || tsApi.isFunctionLike(node)) {
+      } else if (tsApi.isArrowFunction(node)) {
         const parent = ancestors[ancestors.length - 1];
-        if (tsApi.isArrowFunction(node) && parent !== undefined && tsApi.isCallExpression(parent) && parent.arguments[0] === node && isCoroutineRef(parent.expression)) {
+        if (parent !== undefined && tsApi.isCallExpression(parent) && parent.arguments[0] === node && isCoroutineRef(parent.expression)) {
           report(node, 'error', 'not-a-generator', 'coroutine() wraps an arrow function, which cannot be a generator (write `function*`)');
         }
       }
     } catch (error) {
       report(node, 'warning', 'internal', `tsyncio: skipped a function after an internal error: ${String(error)}`);
     }
-    ancestors.push(node);
-    tsApi.forEachChild(node, visit);
-    ancestors.pop();
   };
   visit(sourceFile);
-  return { candidates, diagnostics };
+  return { candidates, diagnostics, identifiers };
 }

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 
 /** What the transformer tells its host about one function: a decline, or a misuse of `@coroutine`. */
 export interface TransformDiagnostic {
@@ -19,7 +20,7 @@ export function formatDiagnostic(d: TransformDiagnostic): string {
 }
 
 export function makeDiagnostic(
-  tsApi: typeof ts,
+  tsApi: TsApi,
   sourceFile: ts.SourceFile,
   node: ts.Node,
   category: TransformDiagnostic['category'],

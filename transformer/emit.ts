@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 import { protocolLiteral, type Case, type EmitNames, type LowerResult } from './lower.js';
 
 /**
@@ -24,7 +25,7 @@ import { protocolLiteral, type Case, type EmitNames, type LowerResult } from './
  * around it; the region table sends an exception to its catch or finally by the state it came from.
  */
 export function emitFrameClass(
-  tsApi: typeof ts,
+  tsApi: TsApi,
   f: ts.NodeFactory,
   className: string,
   lowered: LowerResult,
@@ -181,7 +182,7 @@ export interface FrameDebugInfo {
  * a property of the class, read only by introspection and on the error path, so it costs no step and
  * no frame anything. Below ES2022 TypeScript writes it as an assignment after the class.
  */
-function debugTable(tsApi: typeof ts, f: ts.NodeFactory, debug: FrameDebugInfo): ts.PropertyDeclaration {
+function debugTable(tsApi: TsApi, f: ts.NodeFactory, debug: FrameDebugInfo): ts.PropertyDeclaration {
   const properties: ts.ObjectLiteralElementLike[] = [f.createPropertyAssignment('name', f.createStringLiteral(debug.name))];
   if (debug.file !== undefined) properties.push(f.createPropertyAssignment('file', f.createStringLiteral(debug.file)));
   if (debug.positions.length > 0) {

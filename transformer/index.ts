@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import { findCoroutines, type Candidate } from './analyze.js';
 import { formatDiagnostic, makeDiagnostic, positionOf, Unsupported, type TransformDiagnostic } from './diagnostics.js';
 import { emitFrameClass, factoryBody, type FrameDebugInfo } from './emit.js';
+import { hostApi, type TsApi } from './host.js';
 import { Lowerer, type EmitNames, type LowerResult, type NestedFactory } from './lower.js';
 import { NameTable, sanitize } from './names.js';
 import { analyzeScopes } from './scope.js';
@@ -49,7 +50,8 @@ export interface CompiledCoroutine {
  * `tsApi` is the host's TypeScript module (4.9 to 6.x).
  */
 export function createTransformer(tsApi: typeof ts, options: TransformerOptions = {}): ts.TransformerFactory<ts.SourceFile> {
-  return (context) => (sourceFile) => transformSourceFile(tsApi, context, sourceFile, options);
+  const api = hostApi(tsApi);
+  return (context) => (sourceFile) => transformSourceFile(api, context, sourceFile, options);
 }
 
 /** What ts-patch (3.x) and ttypescript (1.5) pass a `program`-type plugin as its third argument. */
@@ -136,7 +138,7 @@ interface Compiled {
   lowered: LowerResult;
 }
 
-function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext, sourceFile: ts.SourceFile, options: TransformerOptions): ts.SourceFile {
+function transformSourceFile(tsApi: TsApi, context: ts.TransformationContext, sourceFile: ts.SourceFile, options: TransformerOptions): ts.SourceFile {
   const report = (d: TransformDiagnostic): void => options.onDiagnostic?.(d);
   const runtimeModule = options.runtimeModule ?? 'tsyncio';
   let analysis;
@@ -150,7 +152,7 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
   if (analysis.candidates.length === 0) return sourceFile;
 
   const f = context.factory;
-  const nameTable = new NameTable(tsApi, sourceFile);
+  const nameTable = new NameTable(analysis.identifiers);
   const names: EmitNames = {
     fiber: nameTable.fresh('fiber'),
     mode: nameTable.fresh('mode'),
@@ -299,9 +301,23 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
     return [...statements.slice(0, at), ...classes, ...statements.slice(at)];
   };
 
+  // The visitor below changes only compiled functions and the containers and classes around them:
+  // any other subtree comes back as it was. So it goes down only the ways from the file to a
+  // compiled function (their parents), when every one of those reaches the file.
+  const onPath = new Set<ts.Node>();
+  let pathsKnown = true;
+  for (const fn of compiled.keys()) {
+    let n = fn.parent as ts.Node | undefined;
+    while (n !== undefined && n !== sourceFile && !onPath.has(n)) {
+      onPath.add(n);
+      n = n.parent;
+    }
+    if (n === undefined) pathsKnown = false;
+  }
   const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
     const entry = compiled.get(node);
     if (entry !== undefined) return replaceFunction(tsApi, f, entry, node as Candidate['fn']);
+    if (pathsKnown && !onPath.has(node)) return node;
     let visited = tsApi.visitEachChild(node, visit, context);
     const block = blocksByHost.get(node);
     if (block !== undefined && (tsApi.isClassDeclaration(visited) || tsApi.isClassExpression(visited))) {
@@ -366,12 +382,12 @@ function transformSourceFile(tsApi: typeof ts, context: ts.TransformationContext
 }
 
 /** The class whose body `fn` is in (its private names are visible there). */
-function enclosingClass(tsApi: typeof ts, fn: ts.Node): ts.ClassLikeDeclaration | undefined {
+function enclosingClass(tsApi: TsApi, fn: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = fn.parent; n !== undefined; n = n.parent) if (tsApi.isClassLike(n)) return n;
   return undefined;
 }
 
-function replaceFunction(tsApi: typeof ts, f: ts.NodeFactory, entry: Compiled, fn: Candidate['fn']): ts.Node {
+function replaceFunction(tsApi: TsApi, f: ts.NodeFactory, entry: Compiled, fn: Candidate['fn']): ts.Node {
   const body = factoryBody(f, entry.className, entry.lowered);
   let out: ts.Node;
   if (tsApi.isFunctionDeclaration(fn)) {
@@ -392,7 +408,7 @@ function replaceFunction(tsApi: typeof ts, f: ts.NodeFactory, entry: Compiled, f
  * every resume label.
  */
 function debugInfo(
-  tsApi: typeof ts,
+  tsApi: TsApi,
   sourceFile: ts.SourceFile,
   entry: Compiled,
   file: string,
@@ -405,16 +421,39 @@ function debugInfo(
     return originalPosition !== undefined ? originalPosition(position) : position;
   };
   // The function: its `function` keyword, or a method's `*` (after decorators and modifiers).
-  const keyword = tsApi.isMethodDeclaration(fn) ? fn.asteriskToken : fn.getChildren(sourceFile).find((child) => child.kind === tsApi.SyntaxKind.FunctionKeyword);
-  const start = at((keyword ?? fn).getStart(sourceFile));
+  const start = at(tsApi.isMethodDeclaration(fn) ? (fn.asteriskToken ?? fn).getStart(sourceFile) : functionKeywordStart(tsApi, sourceFile, fn));
   const positions: FrameDebugInfo['positions'] = [[0, start.line, start.column]];
+  // Is a `yield` of the function in this file: it is if the function is (the parents of every
+  // site lead to the function first, unless the site is not from it).
+  const fnInFile = fn.getSourceFile() === sourceFile;
+  const inFile = (node: ts.Node): boolean => {
+    for (let n: ts.Node | undefined = node; n !== undefined; n = n.parent) {
+      if (n === fn) return fnInFile;
+      if (n.kind === tsApi.SyntaxKind.SourceFile) return n === sourceFile;
+    }
+    return false; // no file above it: getSourceFile() is undefined
+  };
   for (const [label, site] of [...entry.lowered.resumeSites].sort(([a], [b]) => a - b)) {
     const original = tsApi.getOriginalNode(site);
-    if (original.pos < 0 || original.getSourceFile() !== sourceFile) continue;
+    if (original.pos < 0 || !inFile(original)) continue;
     const { line, column } = at(original.getStart(sourceFile));
     positions.push([label, line, column]);
   }
   return { name: entry.candidate.displayName, file, positions };
+}
+
+/**
+ * Where a function declaration or expression's `function` keyword starts. A generator's keyword is
+ * the token before its `*`, which starts where the keyword ends (a token's `pos` is the end of the
+ * one before it): read off the text, rather than from getChildren, which scans the function's
+ * tokens into nodes. Anything else there (an escaped keyword, a parse TypeScript recovered from)
+ * is left to getChildren as before.
+ */
+function functionKeywordStart(tsApi: TsApi, sourceFile: ts.SourceFile, fn: ts.FunctionDeclaration | ts.FunctionExpression): number {
+  const end = fn.asteriskToken?.pos;
+  if (end !== undefined && end >= 8 && sourceFile.text.slice(end - 8, end) === 'function') return end - 8;
+  const keyword = fn.getChildren(sourceFile).find((child) => child.kind === tsApi.SyntaxKind.FunctionKeyword);
+  return (keyword ?? fn).getStart(sourceFile);
 }
 
 /**
@@ -436,7 +475,7 @@ export function relativePath(root: string, fileName: string): string {
 }
 
 /** Does the file come out as an ES module (so a synthesized named import is kept as written)? */
-function isEsmOutput(tsApi: typeof ts, options: ts.CompilerOptions, sourceFile: ts.SourceFile): boolean {
+function isEsmOutput(tsApi: TsApi, options: ts.CompilerOptions, sourceFile: ts.SourceFile): boolean {
   const MK = tsApi.ModuleKind as unknown as Record<string, number>;
   const target = options.target ?? tsApi.ScriptTarget.ES5;
   const kind = options.module ?? (target >= tsApi.ScriptTarget.ES2015 ? MK['ES2015']! : MK['CommonJS']!);

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 import type { Case } from './lower.js';
 
 /**
@@ -21,102 +22,162 @@ import type { Case } from './lower.js';
  * and `finally`, where THROW and RETURN resumes go) lives across the suspension.
  */
 export function fieldsLiveAcrossSuspensions(
-  tsApi: typeof ts,
+  tsApi: TsApi,
   cases: readonly Case[],
   resumeLabels: ReadonlySet<number>,
   candidates: ReadonlySet<string>,
   isStateLiteral: (node: ts.Node) => boolean,
-): Set<string> {
+): Liveness {
+  const SK = tsApi.SyntaxKind;
+  const PROPERTY_ACCESS = SK.PropertyAccessExpression;
+  const THIS = SK.ThisKeyword;
+  const IDENTIFIER = SK.Identifier;
+  const NUMERIC_LITERAL = SK.NumericLiteral;
+  const ownThisScope = tsApi.kinds.ownThisScope;
   const indexOf = new Map<number, number>();
   cases.forEach((c, i) => indexOf.set(c.label, i));
-  const liveIn: Set<string>[] = cases.map(() => new Set());
 
-  const fieldOf = (node: ts.Node): string | undefined =>
-    tsApi.isPropertyAccessExpression(node) && node.expression.kind === tsApi.SyntaxKind.ThisKeyword && tsApi.isIdentifier(node.name) && candidates.has(node.name.text) ? node.name.text : undefined;
+  // Sets of candidates are bit sets (FieldSet): candidate i is bit i % 30 of word i / 30 (30 bits
+  // keep a word a small integer, so the arrays stay arrays of them).
+  const names = [...candidates];
+  const bitOf = new Map<string, number>(names.map((name, i) => [name, i]));
+  const words = Math.max(1, Math.ceil(names.length / WORD_BITS));
+  const empty = (): FieldSet => {
+    const set: FieldSet = [];
+    for (let w = 0; w < words; w++) set.push(0);
+    return set;
+  };
+  const mask = (bit: number): number => 1 << bit % WORD_BITS;
+  const add = (set: FieldSet, bit: number): void => {
+    set[Math.floor(bit / WORD_BITS)]! |= mask(bit);
+  };
 
-  /** Candidate fields mentioned in `node` (outside non-arrow functions and classes, whose `this` is another object). */
-  const mentions = (node: ts.Node, into: Set<string>): void => {
+  /** The candidate `this.F` as F's bit, else -1. */
+  const fieldOf = (node: ts.Node): number => {
+    if (node.kind !== PROPERTY_ACCESS) return -1;
+    const { expression, name } = node as ts.PropertyAccessExpression;
+    return expression.kind === THIS && name.kind === IDENTIFIER ? (bitOf.get(name.text) ?? -1) : -1;
+  };
+
+  /**
+   * One walk of `node` for both: the candidate fields it mentions (outside non-arrow functions and
+   * classes, whose `this` is another object) into `reads`, and the states it assigns (the label
+   * literals the lowering wrote) into `targets`. A field access holds no label literal. The nodes
+   * above a mention (`path` holds those of the walk) go in `around`, for fieldsToLocals.
+   */
+  let reads: FieldSet;
+  let targets: number[];
+  const path: ts.Node[] = [];
+  const around = new Set<ts.Node>();
+  const scan = (node: ts.Node): void => {
     const field = fieldOf(node);
-    if (field !== undefined) {
-      into.add(field);
+    if (field >= 0) {
+      add(reads, field);
+      // Up to the first one already in: those above it are in too.
+      for (let i = path.length - 1; i >= 0 && !around.has(path[i]!); i--) around.add(path[i]!);
       return;
     }
-    if (isOwnThisScope(tsApi, node)) return;
-    tsApi.forEachChild(node, (child) => mentions(child, into));
+    if (node.kind === NUMERIC_LITERAL) {
+      if (isStateLiteral(node)) targets.push(Number((node as ts.NumericLiteral).text));
+      return;
+    }
+    if (ownThisScope[node.kind] === 1) return;
+    path.push(node);
+    tsApi.forEachChild(node, scan);
+    path.pop();
   };
 
-  /** States assigned in `node` (the label literals the lowering wrote). */
-  const assignedStates = (node: ts.Node, into: number[]): void => {
-    if (isStateLiteral(node)) into.push(Number((node as ts.NumericLiteral).text));
-    if (isOwnThisScope(tsApi, node)) return;
-    tsApi.forEachChild(node, (child) => assignedStates(child, into));
-  };
-
-  // Per case, per top-level statement: the states it may jump to, whether it ends the case, and its
-  // effect (kills then reads, in evaluation order reversed for the backward walk).
+  // Per case, per top-level statement: the cases it may jump to, whether it ends the case, and its
+  // effect on what is live after it, `gen | (live & ~kill)` (its kills and reads, composed).
   interface StatementFlow {
     targets: number[];
     terminates: boolean;
-    /** Applied last to first: ['kill', F] or ['read', fields]. */
-    effects: (['kill', string] | ['read', Set<string>])[];
+    gen: FieldSet;
+    kill: FieldSet;
   }
-  const flows: StatementFlow[][] = cases.map((c) =>
-    c.stmts.map((statement): StatementFlow => {
-      const targets: number[] = [];
-      assignedStates(statement, targets);
-      const terminates = tsApi.isReturnStatement(statement) || tsApi.isThrowStatement(statement) || tsApi.isContinueStatement(statement);
-      const effects: StatementFlow['effects'] = [];
-      const expression = tsApi.isExpressionStatement(statement) ? statement.expression : undefined;
-      const parts = expression !== undefined ? commaParts(tsApi, expression) : undefined;
+  const mentioned: FieldSet[][] = [];
+  const flows: StatementFlow[][] = cases.map((c) => {
+    const mentionedHere: FieldSet[] = [];
+    mentioned.push(mentionedHere);
+    return c.stmts.map((statement): StatementFlow => {
+      targets = [];
+      const terminates = statement.kind === SK.ReturnStatement || statement.kind === SK.ThrowStatement || statement.kind === SK.ContinueStatement;
+      const all = empty();
+      const gen = empty();
+      const kill = empty();
+      const expression = statement.kind === SK.ExpressionStatement ? (statement as ts.ExpressionStatement).expression : undefined;
+      const spine: ts.Node[] = [statement];
+      const parts = expression !== undefined ? commaParts(tsApi, expression, spine) : undefined;
       if (parts !== undefined && parts.length > 0) {
+        // In evaluation order: each part reads, then kills what it assigns (a top-level `this.F = e`).
+        const effects: { reads: FieldSet; kills: number }[] = [];
         for (const part of parts) {
-          const assigned = tsApi.isBinaryExpression(part) && part.operatorToken.kind === tsApi.SyntaxKind.EqualsToken ? fieldOf(part.left) : undefined;
-          const reads = new Set<string>();
-          mentions(assigned !== undefined ? (part as ts.BinaryExpression).right : part, reads);
-          effects.push(['read', reads]);
-          if (assigned !== undefined) effects.push(['kill', assigned]);
+          const assigned = part.kind === SK.BinaryExpression && (part as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken ? fieldOf((part as ts.BinaryExpression).left) : -1;
+          reads = empty();
+          scan(assigned >= 0 ? (part as ts.BinaryExpression).right : part);
+          effects.push({ reads, kills: assigned });
+          for (let w = 0; w < words; w++) all[w]! |= reads[w]!;
+          if (assigned >= 0) add(all, assigned);
         }
+        // Composed last to first (the backward walk applies the last one first): a kill of F
+        // takes F out of what the later parts read, a read adds to it.
+        for (let e = effects.length - 1; e >= 0; e--) {
+          const { reads: read, kills } = effects[e]!;
+          if (kills >= 0) {
+            gen[Math.floor(kills / WORD_BITS)]! &= ~mask(kills);
+            add(kill, kills);
+          }
+          for (let w = 0; w < words; w++) gen[w]! |= read[w]!;
+        }
+        // The statement, its parentheses and commas, and its parts hold whatever the parts mention.
+        if (all.some((word) => word !== 0)) for (const node of [...spine, ...parts]) around.add(node);
       } else {
-        const reads = new Set<string>();
-        mentions(statement, reads);
-        effects.push(['read', reads]);
+        reads = all;
+        scan(statement);
+        for (let w = 0; w < words; w++) gen[w] = all[w]!;
       }
-      return { targets, terminates, effects };
-    }),
-  );
+      mentionedHere.push(all);
+      const targetCases: number[] = [];
+      for (const label of targets) {
+        const i = indexOf.get(label);
+        if (i !== undefined) targetCases.push(i);
+      }
+      return { targets: targetCases, terminates, gen, kill };
+    });
+  });
 
-  const liveAt = (label: number): Set<string> => {
-    const i = indexOf.get(label);
-    return i === undefined ? new Set() : liveIn[i]!;
-  };
-  const exceptional = (c: Case): number[] => {
+  // Where a throw (the handler) and a `return()` (the finally) resumed in each case go.
+  const exceptional = cases.map((c): number[] => {
     const out: number[] = [];
-    if (c.handler !== null) out.push(c.handler.kind === 'catch' ? c.handler.label : c.handler.fin.label);
-    if (c.returnFin !== undefined) out.push(c.returnFin.label);
+    const labels = [c.handler === null ? undefined : c.handler.kind === 'catch' ? c.handler.label : c.handler.fin.label, c.returnFin?.label];
+    for (const label of labels) {
+      const i = label === undefined ? undefined : indexOf.get(label);
+      if (i !== undefined) out.push(i);
+    }
     return out;
-  };
+  });
 
+  const liveIn: FieldSet[] = cases.map(empty);
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = cases.length - 1; i >= 0; i--) {
-      const c = cases[i]!;
-      const handlerLive = new Set<string>();
-      for (const label of exceptional(c)) for (const f of liveAt(label)) handlerLive.add(f);
-      const live = new Set<string>(i + 1 < cases.length ? liveIn[i + 1] : []);
+      const handlerLive = empty();
+      for (const h of exceptional[i]!) for (let w = 0; w < words; w++) handlerLive[w]! |= liveIn[h]![w]!;
+      const live = i + 1 < cases.length ? liveIn[i + 1]!.slice() : empty();
       const statements = flows[i]!;
       for (let s = statements.length - 1; s >= 0; s--) {
         const flow = statements[s]!;
-        if (flow.terminates) live.clear();
-        for (const label of flow.targets) for (const f of liveAt(label)) live.add(f);
-        for (let e = flow.effects.length - 1; e >= 0; e--) {
-          const effect = flow.effects[e]!;
-          if (effect[0] === 'kill') live.delete(effect[1]);
-          else for (const f of effect[1]) live.add(f);
-        }
-        for (const f of handlerLive) live.add(f);
+        if (flow.terminates) live.fill(0);
+        for (const t of flow.targets) for (let w = 0; w < words; w++) live[w]! |= liveIn[t]![w]!;
+        for (let w = 0; w < words; w++) live[w] = flow.gen[w]! | (live[w]! & ~flow.kill[w]!) | handlerLive[w]!;
       }
-      for (const f of handlerLive) live.add(f);
-      if (live.size !== liveIn[i]!.size || [...live].some((f) => !liveIn[i]!.has(f))) {
+      const before = liveIn[i]!;
+      let differs = false;
+      for (let w = 0; w < words; w++) {
+        live[w]! |= handlerLive[w]!;
+        if (live[w] !== before[w]) differs = true;
+      }
+      if (differs) {
         liveIn[i] = live;
         changed = true;
       }
@@ -124,44 +185,93 @@ export function fieldsLiveAcrossSuspensions(
   }
 
   const acrossSuspensions = new Set<string>();
-  for (const label of resumeLabels) for (const f of liveAt(label)) acrossSuspensions.add(f);
-  return acrossSuspensions;
+  for (const label of resumeLabels) {
+    const i = indexOf.get(label);
+    if (i === undefined) continue;
+    const set = liveIn[i]!;
+    names.forEach((name, bit) => {
+      if ((set[Math.floor(bit / WORD_BITS)]! & mask(bit)) !== 0) acrossSuspensions.add(name);
+    });
+  }
+  const mentioning = (fields: Iterable<string>): ((caseIndex: number, statementIndex: number) => boolean) => {
+    const wanted = empty();
+    for (const field of fields) {
+      const bit = bitOf.get(field);
+      if (bit !== undefined) add(wanted, bit);
+    }
+    return (caseIndex, statementIndex) => {
+      const set = mentioned[caseIndex]![statementIndex]!;
+      for (let w = 0; w < words; w++) if ((set[w]! & wanted[w]!) !== 0) return true;
+      return false;
+    };
+  };
+  return { acrossSuspensions, mentioning, around };
+}
+
+/** A set of candidate fields, as bits (see fieldsLiveAcrossSuspensions). */
+type FieldSet = number[];
+const WORD_BITS = 30;
+
+/** What fieldsLiveAcrossSuspensions finds. */
+export interface Liveness {
+  /** The candidate fields that must stay fields. */
+  acrossSuspensions: Set<string>;
+  /**
+   * Does a statement (by its case's and its own index) mention one of `fields` (read or written;
+   * outside non-arrow functions and classes)? fieldsToLocals changes nothing in a statement that
+   * mentions none of its fields, so keepShortLivedValuesLocal skips those instead of walking them
+   * again.
+   */
+  mentioning(fields: Iterable<string>): (caseIndex: number, statementIndex: number) => boolean;
+  /**
+   * The nodes of the cases' statements with a mention of a candidate field below them: fieldsToLocals
+   * need not look into any other (none holds a field it would change).
+   */
+  around: ReadonlySet<ts.Node>;
 }
 
 /**
  * Rewrites `this.F` to the local `locals.get(F)` in `node` (not inside non-arrow functions and
- * classes: their `this` is not the frame).
+ * classes: their `this` is not the frame). With `around` (Liveness.around: it holds every node with
+ * a `this.F` below it), only those nodes are looked into.
  */
-export function fieldsToLocals(tsApi: typeof ts, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>): ts.Statement {
+export function fieldsToLocals(tsApi: TsApi, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>, around?: ReadonlySet<ts.Node>): ts.Statement {
   const f = context.factory;
+  const SK = tsApi.SyntaxKind;
+  const PROPERTY_ACCESS = SK.PropertyAccessExpression;
+  const THIS = SK.ThisKeyword;
+  const IDENTIFIER = SK.Identifier;
+  const ownThisScope = tsApi.kinds.ownThisScope;
   const visit = (n: ts.Node): ts.Node => {
-    if (tsApi.isPropertyAccessExpression(n) && n.expression.kind === tsApi.SyntaxKind.ThisKeyword && tsApi.isIdentifier(n.name)) {
-      const local = locals.get(n.name.text);
-      if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
+    if (n.kind === PROPERTY_ACCESS) {
+      const { expression, name } = n as ts.PropertyAccessExpression;
+      if (expression.kind === THIS && name.kind === IDENTIFIER) {
+        const local = locals.get(name.text);
+        if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
+      }
     }
-    if (isOwnThisScope(tsApi, n)) return n;
+    if (ownThisScope[n.kind] === 1 || (around !== undefined && !around.has(n))) return n;
     return tsApi.visitEachChild(n, visit, context);
   };
   return visit(node) as ts.Statement;
 }
 
-/** A node whose `this` is not the enclosing one: a non-arrow function or a class. */
-function isOwnThisScope(tsApi: typeof ts, node: ts.Node): boolean {
-  return (
-    tsApi.isFunctionDeclaration(node) ||
-    tsApi.isFunctionExpression(node) ||
-    tsApi.isMethodDeclaration(node) ||
-    tsApi.isGetAccessorDeclaration(node) ||
-    tsApi.isSetAccessorDeclaration(node) ||
-    tsApi.isConstructorDeclaration(node) ||
-    tsApi.isClassLike(node)
-  );
-}
-
-/** `a, b, c` as [a, b, c] (a comma expression or TypeScript's synthesized comma list). */
-function commaParts(tsApi: typeof ts, e: ts.Expression): ts.Expression[] {
-  while (tsApi.isParenthesizedExpression(e)) e = e.expression;
-  if (tsApi.isCommaListExpression(e)) return e.elements.flatMap((x) => commaParts(tsApi, x));
-  if (tsApi.isBinaryExpression(e) && e.operatorToken.kind === tsApi.SyntaxKind.CommaToken) return [...commaParts(tsApi, e.left), ...commaParts(tsApi, e.right)];
+/**
+ * `a, b, c` as [a, b, c] (a comma expression or TypeScript's synthesized comma list); the
+ * parentheses and commas around the parts into `spine`.
+ */
+function commaParts(tsApi: TsApi, e: ts.Expression, spine: ts.Node[]): ts.Expression[] {
+  while (tsApi.isParenthesizedExpression(e)) {
+    spine.push(e);
+    e = e.expression;
+  }
+  if (tsApi.isCommaListExpression(e)) {
+    spine.push(e);
+    return e.elements.flatMap((x) => commaParts(tsApi, x, spine));
+  }
+  if (tsApi.isBinaryExpression(e) && e.operatorToken.kind === tsApi.SyntaxKind.CommaToken) {
+    spine.push(e);
+    return [...commaParts(tsApi, e.left, spine), ...commaParts(tsApi, e.right, spine)];
+  }
   return [e];
 }

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 import { Unsupported } from './diagnostics.js';
 import type { NameTable } from './names.js';
 import { fieldsLiveAcrossSuspensions, fieldsToLocals } from './liveness.js';
@@ -194,6 +195,8 @@ export class Lowerer {
   private locals: string[] = [];
   /** The label literal of every `this.state = L` the lowering wrote, for renumbering at the end. */
   private readonly stateLiterals = new WeakSet<ts.Node>();
+  /** The same literals in the order they were made (renumberStates). */
+  private readonly stateLiteralList: ts.NumericLiteral[] = [];
   private readonly jumpBlocks = new WeakSet<ts.Node>();
   private readonly yieldCache = new Map<ts.Node, boolean>();
   private readonly explodedScopes = new Set<ts.Node>();
@@ -244,7 +247,7 @@ export class Lowerer {
   private nativeFinallyDepth = 0;
 
   constructor(
-    private readonly tsApi: typeof ts,
+    private readonly tsApi: TsApi,
     private readonly context: ts.TransformationContext,
     private readonly fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration,
     readonly scopes: ScopeInfo,
@@ -360,7 +363,7 @@ export class Lowerer {
     if (cached !== undefined) return cached;
     const ts = this.tsApi;
     let found = false;
-    if (ts.isYieldExpression(node)) found = true;
+    if (node.kind === this.SK.YieldExpression) found = true;
     else if (!this.isFunctionLike(node)) ts.forEachChild(node, (child) => {
       if (!found && this.containsYield(child)) found = true;
     });
@@ -368,17 +371,16 @@ export class Lowerer {
     return found;
   }
 
+  /** A function, arrow, method, accessor or constructor. */
   private isFunctionLike(node: ts.Node): boolean {
-    const ts = this.tsApi;
-    return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) ||
-      ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node) || ts.isConstructorDeclaration(node);
+    return this.tsApi.kinds.functionLike[node.kind] === 1;
   }
 
   private containsFunction(node: ts.Node): boolean {
     let found = false;
     const visit = (n: ts.Node): void => {
       if (found) return;
-      if (this.isFunctionLike(n) || this.tsApi.isClassLike(n)) found = true;
+      if (this.isFunctionLike(n) || n.kind === this.SK.ClassDeclaration || n.kind === this.SK.ClassExpression) found = true;
       else this.tsApi.forEachChild(n, visit);
     };
     visit(node);
@@ -389,14 +391,17 @@ export class Lowerer {
   private findExplodedScopes(body: ts.Block): void {
     const ts = this.tsApi;
     this.explodedScopes.add(this.fn);
+    const SK = this.SK;
     const visit = (node: ts.Node): void => {
       if (this.isFunctionLike(node)) return;
-      if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+      const kind = node.kind;
+      if (kind === SK.Block || kind === SK.ForStatement || kind === SK.ForOfStatement || kind === SK.ForInStatement) {
         if (this.containsYield(node)) this.explodedScopes.add(node);
-      } else if (ts.isCaseBlock(node)) {
-        if (node.clauses.some((c) => this.containsYield(c))) this.explodedScopes.add(node);
-      } else if (ts.isTryStatement(node)) {
-        if (this.containsYield(node) && node.catchClause !== undefined) this.explodedScopes.add(node.catchClause);
+      } else if (kind === SK.CaseBlock) {
+        if ((node as ts.CaseBlock).clauses.some((c) => this.containsYield(c))) this.explodedScopes.add(node);
+      } else if (kind === SK.TryStatement) {
+        const catchClause = (node as ts.TryStatement).catchClause;
+        if (this.containsYield(node) && catchClause !== undefined) this.explodedScopes.add(catchClause);
       }
       ts.forEachChild(node, visit);
     };
@@ -605,6 +610,7 @@ export class Lowerer {
   private setState(label: number): ts.Statement {
     const literal = this.f.createNumericLiteral(label);
     this.stateLiterals.add(literal);
+    this.stateLiteralList.push(literal);
     return this.f.createExpressionStatement(this.f.createAssignment(this.id(this.names.state), literal));
   }
 
@@ -612,6 +618,7 @@ export class Lowerer {
   private suspendAt(label: number): ts.Statement {
     const literal = this.f.createNumericLiteral(label);
     this.stateLiterals.add(literal);
+    this.stateLiteralList.push(literal);
     return this.f.createExpressionStatement(this.f.createAssignment(this.thisField_('state'), literal));
   }
 
@@ -632,7 +639,7 @@ export class Lowerer {
     }
     for (const temp of this.tempFields) candidates.set(temp, temp);
     if (candidates.size === 0) return;
-    const live = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()), (node) => this.stateLiterals.has(node));
+    const { acrossSuspensions: live, mentioning, around } = fieldsLiveAcrossSuspensions(this.tsApi, this.cases, this.resumeLabels, new Set(candidates.keys()), (node) => this.stateLiterals.has(node));
     const locals = new Map<string, string>();
     const taken = new Set<string>();
     for (const [field, preferred] of candidates) {
@@ -645,7 +652,11 @@ export class Lowerer {
     }
     if (locals.size === 0) return;
     for (let i = this.fields.length - 1; i >= 0; i--) if (locals.has(this.fields[i]!.name)) this.fields.splice(i, 1);
-    for (const c of this.cases) c.stmts = c.stmts.map((statement) => fieldsToLocals(this.tsApi, this.context, statement, locals));
+    // Only statements that mention a field becoming a local are walked again (the liveness pass saw them all).
+    const mentionsLocal = mentioning(locals.keys());
+    this.cases.forEach((c, i) => {
+      c.stmts = c.stmts.map((statement, s) => (mentionsLocal(i, s) ? fieldsToLocals(this.tsApi, this.context, statement, locals, around) : statement));
+    });
     this.locals.push(...locals.values());
   }
 
@@ -670,11 +681,18 @@ export class Lowerer {
       if (c.returnFin !== undefined) finallies.add(c.returnFin);
     }
     for (const fin of finallies) fin.label = renumber(fin.label);
-    const visit = (node: ts.Node): ts.Node =>
-      this.stateLiterals.has(node) ? this.f.createNumericLiteral(renumber(Number((node as ts.NumericLiteral).text))) : ts.visitEachChild(node, visit, this.context);
-    for (const c of this.cases) {
-      c.label = renumber(c.label);
-      c.stmts = c.stmts.map((statement) => visit(statement) as ts.Statement);
+    for (const c of this.cases) c.label = renumber(c.label);
+    if (this.stateLiteralList.every((literal) => order.has(Number(literal.text)))) {
+      // The literals are this lowering's own nodes, made for it alone (a statement a native loop
+      // duplicates shares them, and its copies the same label): renumbered where they are, in
+      // place of a walk over every statement that would rebuild each one holding a literal.
+      for (const literal of this.stateLiteralList) (literal as { text: string }).text = String(renumber(Number(literal.text)));
+    } else {
+      // A literal of a label never placed: an internal error if some case still holds it, which
+      // only the walk over the cases can tell.
+      const visit = (node: ts.Node): ts.Node =>
+        this.stateLiterals.has(node) ? this.f.createNumericLiteral(renumber(Number((node as ts.NumericLiteral).text))) : ts.visitEachChild(node, visit, this.context);
+      for (const c of this.cases) c.stmts = c.stmts.map((statement) => visit(statement) as ts.Statement);
     }
     this.resumeSites = new Map([...this.resumeSites].map(([label, site]) => [renumber(label), site]));
   }
@@ -2634,7 +2652,11 @@ export class Lowerer {
       return block;
     };
 
+    // Without a `super` of its own (no superField), no rule below is for a property access or a `delete`.
+    const rewritten = this.superField !== undefined ? ts.kinds.rewritten : ts.kinds.rewrittenWithoutSuper;
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
+      // Every rule below is for a kind in the table (host.ts); nodes of other kinds are only walked.
+      if (rewritten[node.kind] !== 1) return ts.visitEachChild(node, visit, this.context);
       if (ts.isIdentifier(node)) {
         const b = this.scopes.refs.get(node);
         if (b !== undefined && this.isClassOwnName(b, node)) return node;
@@ -2952,7 +2974,7 @@ export class Lowerer {
 const PROTOCOL_VALUES = { NEXT: 0, THROW: 1, RETURN: 2, YIELDED: 0, DONE: -1, RUNNING: -2 } as const;
 
 /** `0 /* NEXT *\/`: protocol constants are literals in emitted code, named in a comment. */
-export function protocolLiteral(tsApi: typeof ts, f: ts.NodeFactory, name: keyof typeof PROTOCOL_VALUES): ts.Expression {
+export function protocolLiteral(tsApi: TsApi, f: ts.NodeFactory, name: keyof typeof PROTOCOL_VALUES): ts.Expression {
   const v = PROTOCOL_VALUES[name];
   const lit = v < 0 ? f.createPrefixUnaryExpression(tsApi.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v);
   return tsApi.addSyntheticTrailingComment(lit, tsApi.SyntaxKind.MultiLineCommentTrivia, ` ${name} `, false);
@@ -2977,7 +2999,7 @@ function compoundToBinary(SK: typeof ts.SyntaxKind, op: ts.SyntaxKind): ts.Binar
 }
 
 /** Is `id` assigned (`=`, compound, `++`/`--`, a destructuring or for-in/of target)? */
-function isWriteReference(tsApi: typeof ts, id: ts.Node): boolean {
+function isWriteReference(tsApi: TsApi, id: ts.Node): boolean {
   let node: ts.Node = id;
   let parent = node.parent;
   while (parent !== undefined && (tsApi.isParenthesizedExpression(parent) || tsApi.isNonNullExpression(parent) || tsApi.isAsExpression(parent) || tsApi.isTypeAssertionExpression(parent) || tsApi.isSatisfiesExpression(parent))) {

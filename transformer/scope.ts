@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TsApi } from './host.js';
 
 /**
  * Scope analysis of one generator function, without a type checker (the transform also runs under
@@ -74,7 +75,7 @@ export interface ScopeInfo {
   blockers: { node: ts.Node; reason: string }[];
 }
 
-export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { body?: ts.Node }): ScopeInfo {
+export function analyzeScopes(tsApi: TsApi, fn: ts.SignatureDeclaration & { body?: ts.Node }): ScopeInfo {
   const SK = tsApi.SyntaxKind;
   const scopes = new Map<ts.Node, Scope>();
   const bindings: Binding[] = [];
@@ -113,43 +114,59 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
     return s;
   };
 
-  const isFunctionLike = (node: ts.Node): boolean =>
-    tsApi.isFunctionDeclaration(node) ||
-    tsApi.isFunctionExpression(node) ||
-    tsApi.isArrowFunction(node) ||
-    tsApi.isMethodDeclaration(node) ||
-    tsApi.isGetAccessorDeclaration(node) ||
-    tsApi.isSetAccessorDeclaration(node) ||
-    tsApi.isConstructorDeclaration(node);
+  // Both passes test every node's kind: against the numbers, not through the API's predicates.
+  const { functionLike, loop, typeOnly } = tsApi.kinds;
+  const isFunctionLike = (node: ts.Node): boolean => functionLike[node.kind] === 1;
+  const isLoop = (node: ts.Node): boolean => loop[node.kind] === 1;
+  const FUNCTION_DECLARATION = SK.FunctionDeclaration;
+  const FUNCTION_EXPRESSION = SK.FunctionExpression;
+  const ARROW_FUNCTION = SK.ArrowFunction;
+  const CLASS_DECLARATION = SK.ClassDeclaration;
+  const CLASS_EXPRESSION = SK.ClassExpression;
+  const FOR = SK.ForStatement;
+  const FOR_IN = SK.ForInStatement;
+  const FOR_OF = SK.ForOfStatement;
+  const BLOCK = SK.Block;
+  const CASE_BLOCK = SK.CaseBlock;
+  const CATCH_CLAUSE = SK.CatchClause;
+  const VARIABLE_DECLARATION_LIST = SK.VariableDeclarationList;
+  const ENUM_DECLARATION = SK.EnumDeclaration;
+  const MODULE_DECLARATION = SK.ModuleDeclaration;
+  const IDENTIFIER = SK.Identifier;
+  const THIS = SK.ThisKeyword;
+  const SUPER = SK.SuperKeyword;
+  const PROPERTY_DECLARATION = SK.PropertyDeclaration;
+  const CLASS_STATIC_BLOCK = SK.ClassStaticBlockDeclaration;
+  const PRIVATE_IDENTIFIER = SK.PrivateIdentifier;
+  const WITH = SK.WithStatement;
+  const HERITAGE_CLAUSE = SK.HeritageClause;
 
-  const isLoop = (node: ts.Node): boolean =>
-    tsApi.isForStatement(node) || tsApi.isForInStatement(node) || tsApi.isForOfStatement(node) || tsApi.isWhileStatement(node) || tsApi.isDoStatement(node);
-
-  // Children that carry values (types and type-only declarations are skipped).
+  // Children that carry values: a heritage clause's are its `extends` expressions. Types and
+  // type-only declarations are skipped by the passes themselves (they return at once for those:
+  // one callback less per node than a filter here).
   const valueChildren = (node: ts.Node, cb: (child: ts.Node) => void): void => {
-    if (tsApi.isHeritageClause(node)) {
-      if (node.token === SK.ExtendsKeyword) for (const t of node.types) cb(t.expression);
+    if (node.kind === HERITAGE_CLAUSE) {
+      const clause = node as ts.HeritageClause;
+      if (clause.token === SK.ExtendsKeyword) for (const t of clause.types) cb(t.expression);
       return;
     }
-    tsApi.forEachChild(node, (child) => {
-      if (tsApi.isTypeNode(child) || tsApi.isTypeParameterDeclaration(child)) return;
-      if (tsApi.isInterfaceDeclaration(child) || tsApi.isTypeAliasDeclaration(child)) return;
-      cb(child);
-    });
+    tsApi.forEachChild(node, cb);
   };
 
   // Pass 1: scopes and declarations.
   const declarePass = (node: ts.Node, scope: Scope, loopDepth: number, isFnBody = false): void => {
+    if (isTypeOnly(tsApi, typeOnly, node)) return;
     let inner = scope;
     let innerLoop = loopDepth;
+    const kind = node.kind;
     if (node !== fn && isFunctionLike(node)) {
       const f = node as ts.FunctionLikeDeclaration;
       inner = { node, parent: scope, isFunction: true, functionDepth: scope.functionDepth + 1, inLoop: false, bindings: new Map() };
       scopes.set(node, inner);
-      if (tsApi.isFunctionExpression(node) && node.name !== undefined) declare(inner, node.name, 'function');
-      if (tsApi.isFunctionDeclaration(node) && node.name !== undefined) {
+      if (kind === FUNCTION_EXPRESSION && f.name !== undefined) declare(inner, f.name as ts.Identifier, 'function');
+      if (kind === FUNCTION_DECLARATION && f.name !== undefined) {
         // Block-scoped in strict code (modules, classes); Annex B sloppy blocks are refused by analyze.
-        declare(scope, node.name, 'function');
+        declare(scope, f.name as ts.Identifier, 'function');
       }
       for (const p of f.parameters) declarePattern(inner, p.name, 'param');
       innerLoop = 0;
@@ -158,29 +175,32 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
         if (tsApi.isIdentifier(p.name) && p.name.text === 'this') continue;
         declarePattern(root, p.name, 'param');
       }
-    } else if (tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node)) {
-      if (tsApi.isClassDeclaration(node) && node.name !== undefined) declare(scope, node.name, 'class', node.end);
+    } else if (kind === CLASS_DECLARATION || kind === CLASS_EXPRESSION) {
+      const name = (node as ts.ClassLikeDeclaration).name;
+      if (kind === CLASS_DECLARATION && name !== undefined) declare(scope, name, 'class', node.end);
       inner = { node, parent: scope, isFunction: false, functionDepth: scope.functionDepth, inLoop: loopDepth > 0, bindings: new Map() };
       scopes.set(node, inner);
-      if (tsApi.isClassExpression(node) && node.name !== undefined) declare(inner, node.name, 'class');
+      if (kind === CLASS_EXPRESSION && name !== undefined) declare(inner, name, 'class');
     } else if (isLoop(node)) {
       innerLoop = scope.functionDepth === 0 ? loopDepth + 1 : loopDepth;
-      if (tsApi.isForStatement(node) || tsApi.isForInStatement(node) || tsApi.isForOfStatement(node)) {
+      if (kind === FOR || kind === FOR_IN || kind === FOR_OF) {
         inner = { node, parent: scope, isFunction: false, functionDepth: scope.functionDepth, inLoop: innerLoop > 0, bindings: new Map() };
         scopes.set(node, inner);
       }
-    } else if ((tsApi.isBlock(node) && !isFnBody) || tsApi.isCaseBlock(node) || tsApi.isCatchClause(node)) {
+    } else if ((kind === BLOCK && !isFnBody) || kind === CASE_BLOCK || kind === CATCH_CLAUSE) {
       inner = { node, parent: scope, isFunction: false, functionDepth: scope.functionDepth, inLoop: loopDepth > 0, bindings: new Map() };
       scopes.set(node, inner);
-      if (tsApi.isCatchClause(node) && node.variableDeclaration !== undefined) declarePattern(inner, node.variableDeclaration.name, 'catch');
-    } else if (tsApi.isVariableDeclarationList(node)) {
-      const kind = declarationKind(tsApi, node);
-      if (kind === 'using') {
+      const variable = kind === CATCH_CLAUSE ? (node as ts.CatchClause).variableDeclaration : undefined;
+      if (variable !== undefined) declarePattern(inner, variable.name, 'catch');
+    } else if (kind === VARIABLE_DECLARATION_LIST) {
+      const list = node as ts.VariableDeclarationList;
+      const declared = declarationKind(tsApi, list);
+      if (declared === 'using') {
         blockers.push({ node, reason: '`using` declarations are not supported' });
         return;
       }
-      for (const d of node.declarations) declarePattern(kind === 'var' ? functionScopeOf(scope) : scope, d.name, kind, kind === 'var' ? 0 : d.end);
-    } else if (tsApi.isEnumDeclaration(node) || tsApi.isModuleDeclaration(node)) {
+      for (const d of list.declarations) declarePattern(declared === 'var' ? functionScopeOf(scope) : scope, d.name, declared, declared === 'var' ? 0 : d.end);
+    } else if (kind === ENUM_DECLARATION || kind === MODULE_DECLARATION) {
       blockers.push({ node, reason: 'enum and namespace declarations inside a coroutine are not supported' });
       return;
     }
@@ -246,33 +266,37 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
 
   // Pass 2: references.
   const refPass = (node: ts.Node, parent: ts.Node, scope: Scope, closure: ts.Node | undefined, arrowsOnly: boolean, inClass = false): void => {
+    if (isTypeOnly(tsApi, typeOnly, node)) return;
     const own = scopes.get(node);
     let innerScope = own !== undefined && node !== fn ? own : scope;
     let innerClosure = closure;
     let innerArrows = arrowsOnly;
+    const kind = node.kind;
     if (node !== fn && isFunctionLike(node)) {
       innerClosure = node;
-      if (!tsApi.isArrowFunction(node)) innerArrows = false;
+      if (kind !== ARROW_FUNCTION) innerArrows = false;
     }
     // A class field's initializer runs later, at each `new` (a static one at once, but as a closure all the same).
-    if (tsApi.isPropertyDeclaration(node) || tsApi.isClassStaticBlockDeclaration(node)) innerClosure = node;
-    const innerInClass = inClass || tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node);
-    if (tsApi.isClassDeclaration(node) || tsApi.isClassExpression(node)) innerArrows = false;
-    if (tsApi.isIdentifier(node)) {
-      if (!isReference(node, parent)) return;
-      const b = resolve(scope, node.text);
+    if (kind === PROPERTY_DECLARATION || kind === CLASS_STATIC_BLOCK) innerClosure = node;
+    const isClass = kind === CLASS_DECLARATION || kind === CLASS_EXPRESSION;
+    const innerInClass = inClass || isClass;
+    if (isClass) innerArrows = false;
+    if (kind === IDENTIFIER) {
+      const id = node as ts.Identifier;
+      if (!isReference(id, parent)) return;
+      const b = resolve(scope, id.text);
       if (b !== undefined) {
-        refs.set(node, b);
-        b.refs.push({ id: node, binding: b, closure, arrowsOnly });
+        refs.set(id, b);
+        b.refs.push({ id, binding: b, closure, arrowsOnly });
       } else {
-        freeNames.add(node.text);
-        if (node.text === 'arguments' && arrowsOnly) usesArguments = true;
-        if (node.text === 'eval' && closure === undefined) blockers.push({ node, reason: '`eval` inside a coroutine is not supported' });
+        freeNames.add(id.text);
+        if (id.text === 'arguments' && arrowsOnly) usesArguments = true;
+        if (id.text === 'eval' && closure === undefined) blockers.push({ node, reason: '`eval` inside a coroutine is not supported' });
       }
       return;
     }
-    if (node.kind === SK.ThisKeyword && arrowsOnly) usesThis = true;
-    if (node.kind === SK.SuperKeyword && arrowsOnly) {
+    if (kind === THIS && arrowsOnly) usesThis = true;
+    if (kind === SUPER && arrowsOnly) {
       // Reached through the method itself (`(key) => super[key]`), with the method's `this`.
       usesSuper = true;
       usesThis = true;
@@ -285,8 +309,8 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
     }
     // A class declared inside the coroutine keeps its own private names; the enclosing class's are
     // reached by placing the frame class inside that class (index.ts).
-    if (tsApi.isPrivateIdentifier(node) && !inClass) usesPrivateNames = true;
-    if (tsApi.isWithStatement(node)) blockers.push({ node, reason: '`with` is not supported' });
+    if (kind === PRIVATE_IDENTIFIER && !inClass) usesPrivateNames = true;
+    if (kind === WITH) blockers.push({ node, reason: '`with` is not supported' });
     if (own !== undefined && node === fn) innerScope = own;
     valueChildren(node, (child) => refPass(child, node, innerScope, innerClosure, innerArrows, innerInClass));
   };
@@ -297,7 +321,7 @@ export function analyzeScopes(tsApi: typeof ts, fn: ts.SignatureDeclaration & { 
 }
 
 /** var / let / const / using of a declaration list (`using` flags exist from TS 5.2). */
-export function declarationKind(tsApi: typeof ts, list: ts.VariableDeclarationList): 'var' | 'let' | 'const' | 'using' {
+export function declarationKind(tsApi: TsApi, list: ts.VariableDeclarationList): 'var' | 'let' | 'const' | 'using' {
   const F = tsApi.NodeFlags as unknown as Record<string, number>;
   const using = F['Using'] ?? 0;
   const bits = list.flags & ((F['Let'] ?? 1) | (F['Const'] ?? 2) | using);
@@ -308,12 +332,12 @@ export function declarationKind(tsApi: typeof ts, list: ts.VariableDeclarationLi
 }
 
 /** Parentheses and type assertions: a reference inside them is still that reference. */
-export function isOuterExpression(tsApi: typeof ts, n: ts.Node | undefined): n is ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression {
+export function isOuterExpression(tsApi: TsApi, n: ts.Node | undefined): n is ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression {
   return n !== undefined && (tsApi.isParenthesizedExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isAsExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n));
 }
 
 /** Is `node` written: an assignment's target, `++`/`--`'s operand, a for-in/of target, or inside a destructuring target? */
-export function isAssignmentTarget(tsApi: typeof ts, node: ts.Node): boolean {
+export function isAssignmentTarget(tsApi: TsApi, node: ts.Node): boolean {
   let n: ts.Node = node;
   for (;;) {
     let p = n.parent;
@@ -333,4 +357,19 @@ export function isAssignmentTarget(tsApi: typeof ts, node: ts.Node): boolean {
     else if (tsApi.isPropertyAssignment(p) && p.initializer === n) n = p;
     else return false;
   }
+}
+
+/**
+ * A type, type parameter, interface or type alias: no values in it. Each of TypeScript's tests
+ * depends on the node's kind alone; asked once per kind and remembered in `memo` (0: not yet asked,
+ * 1: type-only, 2: not).
+ */
+function isTypeOnly(tsApi: TsApi, memo: Int8Array, node: ts.Node): boolean {
+  let known = memo[node.kind];
+  if (known === 0) {
+    const typeOnly = tsApi.isTypeNode(node) || tsApi.isTypeParameterDeclaration(node) || tsApi.isInterfaceDeclaration(node) || tsApi.isTypeAliasDeclaration(node);
+    known = typeOnly ? 1 : 2;
+    memo[node.kind] = known;
+  }
+  return known === 1;
 }
