@@ -29,11 +29,9 @@ export function fieldsLiveAcrossSuspensions(
   isStateLiteral: (node: ts.Node) => boolean,
 ): Liveness {
   const SK = tsApi.SyntaxKind;
-  const PROPERTY_ACCESS = SK.PropertyAccessExpression;
-  const THIS = SK.ThisKeyword;
-  const IDENTIFIER = SK.Identifier;
   const NUMERIC_LITERAL = SK.NumericLiteral;
   const ownThisScope = tsApi.kinds.ownThisScope;
+  const fieldName = thisFieldName(tsApi);
   const indexOf = new Map<number, number>();
   cases.forEach((c, i) => indexOf.set(c.label, i));
 
@@ -54,9 +52,8 @@ export function fieldsLiveAcrossSuspensions(
 
   /** The candidate `this.F` as F's bit, else -1. */
   const fieldOf = (node: ts.Node): number => {
-    if (node.kind !== PROPERTY_ACCESS) return -1;
-    const { expression, name } = node as ts.PropertyAccessExpression;
-    return expression.kind === THIS && name.kind === IDENTIFIER ? (bitOf.get(name.text) ?? -1) : -1;
+    const name = fieldName(node);
+    return name !== undefined ? (bitOf.get(name) ?? -1) : -1;
   };
 
   /**
@@ -237,19 +234,12 @@ export interface Liveness {
  */
 export function fieldsToLocals(tsApi: TsApi, context: ts.TransformationContext, node: ts.Statement, locals: ReadonlyMap<string, string>, around?: ReadonlySet<ts.Node>): ts.Statement {
   const f = context.factory;
-  const SK = tsApi.SyntaxKind;
-  const PROPERTY_ACCESS = SK.PropertyAccessExpression;
-  const THIS = SK.ThisKeyword;
-  const IDENTIFIER = SK.Identifier;
   const ownThisScope = tsApi.kinds.ownThisScope;
+  const fieldName = thisFieldName(tsApi);
   const visit = (n: ts.Node): ts.Node => {
-    if (n.kind === PROPERTY_ACCESS) {
-      const { expression, name } = n as ts.PropertyAccessExpression;
-      if (expression.kind === THIS && name.kind === IDENTIFIER) {
-        const local = locals.get(name.text);
-        if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
-      }
-    }
+    const name = fieldName(n);
+    const local = name !== undefined ? locals.get(name) : undefined;
+    if (local !== undefined) return tsApi.setSourceMapRange(tsApi.setTextRange(f.createIdentifier(local), n), tsApi.getSourceMapRange(n));
     if (ownThisScope[n.kind] === 1 || (around !== undefined && !around.has(n))) return n;
     return tsApi.visitEachChild(n, visit, context);
   };
@@ -274,4 +264,17 @@ function commaParts(tsApi: TsApi, e: ts.Expression, spine: ts.Node[]): ts.Expres
     return [...commaParts(tsApi, e.left, spine), ...commaParts(tsApi, e.right, spine)];
   }
   return [e];
+}
+
+/** For `tsApi`'s kinds: F of a `this.F` with a plain name, else undefined (both walks above look for these). */
+function thisFieldName(tsApi: TsApi): (node: ts.Node) => string | undefined {
+  const SK = tsApi.SyntaxKind;
+  const PROPERTY_ACCESS = SK.PropertyAccessExpression;
+  const THIS = SK.ThisKeyword;
+  const IDENTIFIER = SK.Identifier;
+  return (node) => {
+    if (node.kind !== PROPERTY_ACCESS) return undefined;
+    const { expression, name } = node as ts.PropertyAccessExpression;
+    return expression.kind === THIS && name.kind === IDENTIFIER ? name.text : undefined;
+  };
 }

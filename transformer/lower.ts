@@ -2655,7 +2655,8 @@ export class Lowerer {
     // Without a `super` of its own (no superField), no rule below is for a property access or a `delete`.
     const rewritten = this.superField !== undefined ? ts.kinds.rewritten : ts.kinds.rewrittenWithoutSuper;
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
-      // Every rule below is for a kind in the table (host.ts); nodes of other kinds are only walked.
+      // Every rule below is for a kind in the table (host.ts, kindTables): a rule for a kind missing
+      // there would never run, so a new rule's kind goes into the table with it.
       if (rewritten[node.kind] !== 1) return ts.visitEachChild(node, visit, this.context);
       if (ts.isIdentifier(node)) {
         const b = this.scopes.refs.get(node);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Coroutine } from '../../runtime/coroutine.js';
 import { CancelledError, InvalidStateError, RuntimeError } from '../../runtime/errors.js';
+import { Future } from '../../runtime/future.js';
 import { Queue } from '../../runtime/queue.js';
 import { sleep } from '../../runtime/sleep.js';
 import { Waiter } from '../../runtime/waiter.js';
@@ -174,7 +175,28 @@ describe('Waiter', () => {
     expect((error as Error).message).toBe('why');
   });
 
-  it('a Queue wait allocates a waiter, not a Future: nothing is left registered once it is over', () => {
+  it('a blocked Queue.get queues a Waiter, not a Future, and its task parks on it', () => {
+    const { loop } = virtualLoop();
+    const queue = new Queue<number>();
+    const getters = (queue as unknown as { getters: { length: number; at(index: number): unknown } }).getters;
+    function* getter(): Coroutine<number> {
+      return yield* queue.get();
+    }
+    function* main(): Coroutine<number> {
+      const task = loop.createTask(getter());
+      yield* sleep(1);
+      const queued = getters.at(0);
+      expect(queued).toBeInstanceOf(Waiter);
+      expect(queued).not.toBeInstanceOf(Future);
+      expect((task as unknown as { parkedOn: unknown }).parkedOn).toBe(queued);
+      queue.putNowait(7);
+      return yield* task;
+    }
+    expect(loop.runUntilComplete(main())).toBe(7);
+    expect(getters.length).toBe(0);
+  });
+
+  it('a Queue ping-pong leaves no waiter registered once it is over', () => {
     const { loop } = virtualLoop();
     const queue = new Queue<number>(1);
     function* consumer(): Coroutine<number> {
